@@ -1,0 +1,1 @@
+"""The deterministic recommendation engine: pure functions, no I/O, no LLM."""

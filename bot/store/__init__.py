@@ -1,0 +1,1 @@
+"""Persistence behind one small interface: dialogue state, dedupe, feedback, history."""

@@ -1,0 +1,61 @@
+"""The store interface. SQLite by default, PostgreSQL by URL (bot.store.sql)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    """A recommendation someone received, for the App Home's recent decisions."""
+
+    user: str
+    conversation: str
+    approach: str
+    headline: str
+    slots: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class FeedbackRecord:
+    user: str
+    conversation: str
+    message_ref: str
+    rating: int  # +1 or -1
+    reason: str | None
+    created_at: datetime
+
+
+class Store(Protocol):
+    """Everything Advisor persists. Implementations must be safe across processes."""
+
+    def load_state(self, conversation: str) -> dict[str, Any] | None:
+        """The saved dialogue state of a conversation, or None."""
+        ...
+
+    def save_state(self, conversation: str, state: dict[str, Any]) -> None:
+        """Insert or replace a conversation's dialogue state (touches its updated time)."""
+        ...
+
+    def delete_state(self, conversation: str) -> None: ...
+
+    def purge_expired(self, older_than: datetime) -> int:
+        """Drop dialogue states idle since before `older_than`; returns how many."""
+        ...
+
+    def claim_event(self, event_id: str) -> bool:
+        """Atomically mark an event as handled. True the first time, False for a retry."""
+        ...
+
+    def add_feedback(self, record: FeedbackRecord) -> None: ...
+
+    def list_feedback(self, limit: int = 50) -> list[FeedbackRecord]: ...
+
+    def record_decision(self, record: DecisionRecord) -> None: ...
+
+    def recent_decisions(self, user: str, limit: int = 5) -> list[DecisionRecord]: ...
+
+    def close(self) -> None: ...
