@@ -15,7 +15,11 @@ class Settings(BaseSettings):
     """Every setting Advisor has. Read once at start-up and passed down."""
 
     model_config = SettingsConfigDict(
-        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
+        extra="ignore",
+        case_sensitive=False,
     )
 
     # Where things live
@@ -24,10 +28,14 @@ class Settings(BaseSettings):
 
     # State store: SQLite by default, PostgreSQL for several workers
     database_url: str | None = Field(None, description="SQLAlchemy URL; default SQLite file")
-    dialogue_ttl_hours: float = Field(72.0, gt=0, description="Idle dialogues older than this expire")
+    dialogue_ttl_hours: float = Field(
+        72.0, gt=0, description="Idle dialogues older than this expire"
+    )
 
     # Chroma: embedded by default, a server when chroma_host is set
-    chroma_path: Path | None = Field(None, description="Embedded Chroma folder; default data_dir/chroma")
+    chroma_path: Path | None = Field(
+        None, description="Embedded Chroma folder; default data_dir/chroma"
+    )
     chroma_host: str | None = None
     chroma_port: int = 8000
     chroma_collection: str = "advisor-knowledge"
@@ -45,7 +53,9 @@ class Settings(BaseSettings):
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
-    slack_api_url: str | None = Field(None, description="Web API base URL, e.g. http://127.0.0.1:9000/api/")
+    slack_api_url: str | None = Field(
+        None, description="Web API base URL, e.g. http://127.0.0.1:9000/api/"
+    )
     port: int = Field(3000, ge=1, le=65535)
 
     log_level: str = "INFO"
