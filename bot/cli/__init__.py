@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 
 from bot.settings import Settings
 
@@ -32,7 +33,7 @@ class UsageError(Exception):
     """Bad input on the command line: printed as one line, exit code 2."""
 
 
-def _module(name: str):  # type: ignore[no-untyped-def]
+def _module(name: str) -> ModuleType:
     return importlib.import_module(f"bot.cli.{COMMANDS[name]}")
 
 

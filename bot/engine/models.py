@@ -24,7 +24,7 @@ class Task(StrEnum):
 
 class FailureCause(StrEnum):
     knowledge = "knowledge"
-    format = "format"
+    format = "format"  # type: ignore[assignment]  # shadows str.format on purpose: a field value
     terminology = "terminology"
     style = "style"
     reasoning = "reasoning"
@@ -105,6 +105,9 @@ class WhatWouldChange(BaseModel):
     condition: str = Field(description="e.g. 'labeled_examples >= 100'")
     approach: Approach = Field(description="The approach the engine would then give")
     text: str = Field(description="e.g. 'With 100+ labeled examples this becomes fine_tune.'")
+    value: int | float | str | None = Field(
+        None, description="The slot value the engine tried, e.g. 100 (the change holds there)"
+    )
 
 
 class CostPoint(BaseModel):
@@ -120,7 +123,9 @@ class CostEstimate(BaseModel):
 
     price_table: str
     source: str
-    as_of: str = Field(description="Date the prices were published or checked (YYYY-MM or YYYY-MM-DD)")
+    as_of: str = Field(
+        description="Date the prices were published or checked (YYYY-MM or YYYY-MM-DD)"
+    )
     horizon_months: int
     monthly_requests: int
     tokens_per_request: int

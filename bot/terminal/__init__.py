@@ -1,0 +1,1 @@
+"""The terminal chat and its rich rendering."""
