@@ -1,0 +1,155 @@
+"""The eval: fact hit rate, off-topic abstention and latency over a question set.
+
+A question file is JSON lines: `{"id", "q"}`, plus `"expect": [facts]` for an
+on-topic question or `"off_topic": true`. An on-topic answer "hits" when it did
+not abstain and every expected fact appears in its text, case-insensitively.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.core.ports import Answer, Answerer
+
+DEFAULT_QUESTIONS = Path(__file__).parent / "eval" / "questions.jsonl"
+
+
+class QuestionError(ValueError):
+    """A line of a question file that is not a valid question."""
+
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(f"line {line}: {reason}")
+        self.line = line
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class EvalQuestion:
+    """One question of a question file."""
+
+    id: str
+    q: str
+    expect: tuple[str, ...] = ()
+    off_topic: bool = False
+
+
+@dataclass(frozen=True)
+class Result:
+    """An answer to an eval question, and how long it took."""
+
+    question: EvalQuestion
+    answer: Answer
+    latency_ms: float
+
+    @property
+    def hit(self) -> bool:
+        """On-topic: answered with every expected fact. Off-topic: abstained."""
+        if self.question.off_topic:
+            return self.answer.abstained
+        text = self.answer.answer.lower()
+        return not self.answer.abstained and all(f.lower() in text for f in self.question.expect)
+
+
+def parse_question(line: str, number: int) -> EvalQuestion:
+    """One JSON line as a question (QuestionError says what is wrong)."""
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise QuestionError(number, f"not valid JSON ({exc.msg})") from None
+    if not isinstance(data, dict):
+        raise QuestionError(number, 'expected an object like {"id": "q1", "q": "..."}')
+    qid, text = data.get("id", str(number)), data.get("q")
+    if not isinstance(text, str) or not text.strip():
+        raise QuestionError(number, 'missing "q": the question text')
+    expect = data.get("expect", [])
+    if not isinstance(expect, list) or not all(isinstance(f, str) for f in expect):
+        raise QuestionError(number, '"expect" must be a list of strings')
+    return EvalQuestion(str(qid), text, tuple(expect), bool(data.get("off_topic", False)))
+
+
+def read_questions(lines: Iterable[str]) -> Iterator[EvalQuestion | QuestionError]:
+    """Questions from JSON lines; a bad line yields its QuestionError instead."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            yield parse_question(line, number)
+        except QuestionError as exc:
+            yield exc
+
+
+def timed_answer(answerer: Answerer, question: EvalQuestion) -> Result:
+    """Answer one question and measure it."""
+    started = time.perf_counter()
+    answer = answerer.answer(question.q)
+    return Result(question, answer, (time.perf_counter() - started) * 1000)
+
+
+@dataclass
+class Figures:
+    """The eval's headline numbers."""
+
+    on_topic: int = 0
+    fact_hits: int = 0
+    off_topic: int = 0
+    off_topic_abstained: int = 0
+    p50_ms: float = 0.0
+    p95_ms: float = 0.0
+    ingest_seconds: float | None = None
+    misses: list[str] = field(default_factory=list)
+
+    @property
+    def fact_hit_rate(self) -> float:
+        return self.fact_hits / self.on_topic if self.on_topic else 0.0
+
+    @property
+    def abstention_rate(self) -> float:
+        return self.off_topic_abstained / self.off_topic if self.off_topic else 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        """The figures as JSON-ready values."""
+        return {
+            "on_topic": self.on_topic,
+            "fact_hits": self.fact_hits,
+            "fact_hit_rate": round(self.fact_hit_rate, 4),
+            "off_topic": self.off_topic,
+            "off_topic_abstained": self.off_topic_abstained,
+            "abstention_rate": round(self.abstention_rate, 4),
+            "p50_ms": round(self.p50_ms, 2),
+            "p95_ms": round(self.p95_ms, 2),
+            "ingest_seconds": None
+            if self.ingest_seconds is None
+            else round(self.ingest_seconds, 3),
+            "misses": self.misses,
+        }
+
+
+def score(results: Sequence[Result], ingest_seconds: float | None = None) -> Figures:
+    """Fact hit rate, abstention rate and latency percentiles of a run."""
+    figures = Figures(ingest_seconds=ingest_seconds)
+    for result in results:
+        if result.question.off_topic:
+            figures.off_topic += 1
+            figures.off_topic_abstained += result.hit
+        else:
+            figures.on_topic += 1
+            figures.fact_hits += result.hit
+        if not result.hit:
+            figures.misses.append(result.question.id)
+    latencies = sorted(r.latency_ms for r in results)
+    figures.p50_ms = percentile(latencies, 50)
+    figures.p95_ms = percentile(latencies, 95)
+    return figures
+
+
+def percentile(sorted_values: Sequence[float], pct: float) -> float:
+    """Nearest-rank percentile of already sorted values (0 for none)."""
+    if not sorted_values:
+        return 0.0
+    rank = max(1, math.ceil(pct / 100 * len(sorted_values)))
+    return sorted_values[rank - 1]

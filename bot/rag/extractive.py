@@ -1,0 +1,235 @@
+"""Extractive answers: the few retrieved sentences that best answer a question.
+
+No model writes anything: sentences (list items, table rows) are copied from
+the retrieved chunks, so numbers, thresholds and prices come through exactly.
+Each sentence is scored by the question terms it contains (weighted by IDF),
+the rank of its chunk, and whether it has a figure when the question asks
+for one. The best few, at most ANSWER_CHARS in all, are shown in reading order
+with numbered citations.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+from bot.rag.retrieval import Hit
+from bot.rag.text import terms
+
+ANSWER_CHARS = 600
+MAX_SENTENCES = 4
+MIN_SENTENCE_CHARS = 30
+KEEP_RATIO = 0.5  # a further sentence must score at least this share of the best
+PRIOR_WEIGHT = 0.7  # how much the chunk's retrieval rank counts
+HEADING_WEIGHT = 0.1  # a question term in the sentence's heading path, not the sentence
+FIGURE_BONUS = 0.1  # for a sentence with a number when the question asks for one
+LENGTH_SCALE = 40  # longer sentences are discounted: score / (1 + terms / this)
+NEIGHBOUR_BONUS = 0.2  # share of the best score added to the sentences beside it
+SAME_CHUNK_BONUS = 0.2  # ... and to the rest of its chunk
+SMALL_SECTION_CHARS = 320  # a section this short is quoted whole
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(*$])")
+_LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
+_NUMBER_QUESTION = re.compile(
+    r"\b(?:how\s+(?:much|many|long|often|fast)|cost|price|pric\w*|percent\w*|rate|"
+    r"budget|time|days?|weeks?|per)\b|[%$]",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence, list item or table row of a chunk, ready to quote."""
+
+    hit: int  # rank of its chunk among the hits
+    position: int  # order within its chunk
+    text: str
+
+
+def sentences(body: str) -> list[str]:
+    """A chunk body as quotable units: sentences, list items and table rows."""
+    units: list[str] = []
+    lines = body.split("\n")
+    header: list[str] | None = None
+    for line in lines:
+        stripped = line.strip()
+        if not stripped:
+            header = None
+        elif stripped.startswith("|"):
+            cells = [c.strip() for c in stripped.strip("|").split("|")]
+            if all(set(c) <= set("-: ") for c in cells):
+                continue
+            if header is None:
+                header = cells
+            else:
+                units.append(_row_sentence(header, cells))
+        elif not stripped.endswith(":"):  # a lead-in such as "Properties of fine-tuning:"
+            header = None
+            units.extend(_merge_fragments(_SENTENCE_END.split(_clean(stripped))))
+    return [u.strip() for u in units if len(u.strip()) > 1]
+
+
+def _merge_fragments(pieces: list[str]) -> list[str]:
+    """Join pieces too short to stand alone ("Compare.") to the next one."""
+    out: list[str] = []
+    carry = ""
+    for piece in pieces:
+        piece = f"{carry} {piece}".strip() if carry else piece
+        if len(piece) < MIN_SENTENCE_CHARS:
+            carry = piece
+        else:
+            out.append(piece)
+            carry = ""
+    if carry:
+        if out:
+            out[-1] = f"{out[-1]} {carry}"
+        else:
+            out.append(carry)
+    return out
+
+
+def _clean(line: str) -> str:
+    return _LIST_MARK.sub("", line).replace("**", "").replace("__", "")
+
+
+def _row_sentence(header: list[str], cells: list[str]) -> str:
+    """ "| Cost | $0 | $500 |" under "Factor | Prompting | Fine-tuning" as one readable line."""
+    pairs = [f"{h}: {c}" for h, c in zip(header[1:], cells[1:], strict=False) if c]
+    return f"{cells[0]} ({'; '.join(pairs)})."
+
+
+def select(
+    weights: Mapping[str, float],
+    question: str,
+    hits: Sequence[Hit],
+    idf: Mapping[str, float],
+    max_chars: int = ANSWER_CHARS,
+) -> list[Sentence]:
+    """The sentences to quote, in reading order (chunk rank, then position).
+
+    `weights` are the question's terms with their weights (see retrieval).
+    """
+    value = {t: idf[t] * w for t, w in weights.items() if t in idf}
+    if not hits or sum(value.values()) == 0:
+        return []
+    scored = list(_scored(value, bool(_NUMBER_QUESTION.search(question)), hits))
+    return _pick(scored, max_chars)
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A sentence with its score and terms."""
+
+    score: float
+    sentence: Sentence
+    terms: frozenset[str]
+
+
+def _scored(
+    value: Mapping[str, float], wants_figure: bool, hits: Sequence[Hit]
+) -> Iterator[Scored]:
+    """Every sentence of the hits: question terms it holds (by IDF), its chunk's rank, length."""
+    total = sum(value.values())
+    best_fused = hits[0].score
+    for rank, hit in enumerate(hits):
+        prior = hit.score / best_fused if best_fused else 0.0
+        heading = value.keys() & set(terms(hit.chunk.heading_path))
+        for position, text in enumerate(sentences(hit.chunk.body)):
+            unit_terms = frozenset(terms(text))
+            found = value.keys() & unit_terms
+            match = sum(value[t] for t in found) + HEADING_WEIGHT * sum(
+                value[t] for t in heading - found
+            )
+            match /= total
+            score = match * (1 - PRIOR_WEIGHT + PRIOR_WEIGHT * prior)
+            if wants_figure and any(ch.isdigit() for ch in text):
+                score += FIGURE_BONUS
+            score /= 1 + len(unit_terms) / LENGTH_SCALE
+            yield Scored(score, Sentence(rank, position, text), unit_terms)
+
+
+def _pick(scored: list[Scored], max_chars: int) -> list[Sentence]:
+    """The best sentence, then the next best (its neighbours favoured) within the budget."""
+    if not scored:
+        return []
+    first = max(scored, key=lambda s: (s.score, -s.sentence.hit, -s.sentence.position))
+    if first.score <= 0:
+        return []
+    chosen = _small_section(scored, first) or [first]
+    used = sum(len(c.sentence.text) + 5 for c in chosen)
+    rest = sorted((s for s in scored if s not in chosen), key=lambda s: -_follow_up_score(s, first))
+    for candidate in rest:
+        if len(chosen) == MAX_SENTENCES:
+            break
+        if _follow_up_score(candidate, first) < KEEP_RATIO * first.score:
+            break
+        cost = len(candidate.sentence.text) + 5
+        if used + cost > max_chars or _repeats(candidate.terms, chosen):
+            continue
+        chosen.append(candidate)
+        used += cost
+    return sorted((c.sentence for c in chosen), key=lambda s: (s.hit, s.position))
+
+
+def _small_section(scored: list[Scored], first: Scored) -> list[Scored]:
+    """All of the best sentence's chunk when it is this short: it is one answer."""
+    section = [s for s in scored if s.sentence.hit == first.sentence.hit]
+    short = sum(len(s.sentence.text) for s in section) <= SMALL_SECTION_CHARS
+    return section if len(section) <= 3 and short else []
+
+
+def _follow_up_score(candidate: Scored, first: Scored) -> float:
+    """A sentence next to the best one often completes it ("...; if it stalls at 60%...")."""
+    same_chunk = candidate.sentence.hit == first.sentence.hit
+    near = same_chunk and abs(candidate.sentence.position - first.sentence.position) == 1
+    return (
+        candidate.score
+        + (NEIGHBOUR_BONUS if near else SAME_CHUNK_BONUS if same_chunk else 0.0) * first.score
+    )
+
+
+def _repeats(unit_terms: frozenset[str], chosen: list[Scored]) -> bool:
+    """True when a sentence says nearly what a chosen one says (glossary vs section)."""
+    for picked in chosen:
+        other = picked.terms
+        union = unit_terms | other
+        if union and len(unit_terms & other) / len(union) > 0.7:
+            return True
+    return False
+
+
+def compose(
+    chosen: Sequence[Sentence], keys: Sequence[object], max_chars: int = ANSWER_CHARS
+) -> tuple[str, list[int]]:
+    """Answer text with [n] markers, and for each n the hit rank it cites.
+
+    `keys[rank]` says which section a hit belongs to: two chunks of one section
+    share a number, so citations never repeat a section.
+    """
+    chosen = list(chosen)
+    while True:
+        text, cited = _render(chosen, keys)
+        if len(text) <= max_chars or len(chosen) == 1:
+            break
+        chosen.pop()  # drop the last sentence rather than cut one
+    if len(text) > max_chars:  # one sentence longer than the whole budget
+        first = chosen[0]
+        room = max_chars - len(text) + len(first.text) - 1
+        shortened = first.text[:room].rsplit(" ", 1)[0] + "…"
+        text, cited = _render([Sentence(first.hit, first.position, shortened)], keys)
+    return text, cited
+
+
+def _render(chosen: Sequence[Sentence], keys: Sequence[object]) -> tuple[str, list[int]]:
+    numbers: dict[object, int] = {}
+    cited: list[int] = []
+    parts: list[str] = []
+    for i, sentence in enumerate(chosen):
+        key = keys[sentence.hit]
+        if key not in numbers:
+            numbers[key] = len(numbers) + 1
+            cited.append(sentence.hit)
+        parts.append(sentence.text)
+        if i + 1 == len(chosen) or keys[chosen[i + 1].hit] != key:
+            parts.append(f"[{numbers[key]}]")
+    return " ".join(parts), cited

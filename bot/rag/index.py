@@ -1,0 +1,236 @@
+"""The chunk index in Chroma, through langchain-chroma.
+
+Embedded (`PersistentClient`) by default, a Chroma server (`HttpClient`) when
+CHROMA_HOST is set. Our embedding function is always passed: Chroma's default
+one downloads a model. Chunk metadata doubles as the ingest manifest (each
+chunk records its file and that file's hash), so the manifest lives wherever
+the index lives, on disk or on the server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, cast
+
+import chromadb
+import httpx
+from chromadb.api import ClientAPI
+from chromadb.api.types import Documents, EmbeddingFunction
+from chromadb.api.types import Embeddings as ChromaEmbeddings
+from chromadb.config import Settings as ChromaSettings
+from chromadb.utils.embedding_functions import register_embedding_function
+from langchain_chroma import Chroma
+from langchain_core.embeddings import Embeddings
+
+from bot.core.ports import KnowledgeUnavailable
+from bot.rag.chunking import Chunk
+from bot.rag.embeddings import load_embeddings
+from bot.settings import Settings
+
+# Bump when chunking or metadata change: an index with another schema is rebuilt.
+SCHEMA = "advisor-chunks-2"
+_BATCH = 1024
+
+
+class AdvisorEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Our embeddings as a Chroma embedding function, so Chroma never uses its default."""
+
+    def __init__(self, backend: str, model: str | None) -> None:
+        self.backend, self.model = backend, model
+
+    def __call__(self, input: Documents) -> ChromaEmbeddings:
+        vectors = load_embeddings(self.backend, self.model).embed_documents(list(input))
+        return [list(v) for v in vectors]  # type: ignore[misc]
+
+    @staticmethod
+    def name() -> str:
+        return "advisor"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"backend": self.backend, "model": self.model}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> AdvisorEmbeddingFunction:
+        # Chroma rebuilds embedding functions often: the model itself is cached.
+        return AdvisorEmbeddingFunction(config["backend"], config.get("model"))
+
+    def default_space(self) -> str:  # type: ignore[override]
+        return "cosine"
+
+
+register_embedding_function(AdvisorEmbeddingFunction)
+
+
+def describe(settings: Settings) -> str:
+    """Where the index lives, for messages."""
+    if settings.chroma_host:
+        return f"the Chroma server at {settings.chroma_host}:{settings.chroma_port}"
+    return f"the local index in {settings.resolved_chroma_path}"
+
+
+def connect(settings: Settings) -> ClientAPI:
+    """A Chroma client for the settings (raises KnowledgeUnavailable when unreachable)."""
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    with unavailable_on_error(settings):
+        if settings.chroma_host:
+            client = chromadb.HttpClient(
+                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
+            )
+            _set_timeout(client)
+            client.heartbeat()
+            return client
+        settings.resolved_chroma_path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(
+            path=str(settings.resolved_chroma_path), settings=chroma_settings
+        )
+
+
+def _set_timeout(client: ClientAPI) -> None:
+    """Chroma's HTTP client waits forever by default; a hung server must not hang replies."""
+    session = getattr(getattr(client, "_server", None), "_session", None)
+    if isinstance(session, httpx.Client):
+        session.timeout = httpx.Timeout(15.0, connect=3.0)
+
+
+@contextmanager
+def unavailable_on_error(settings: Settings) -> Iterator[None]:
+    """Turn any Chroma failure into KnowledgeUnavailable with a clear message."""
+    try:
+        yield
+    except KnowledgeUnavailable:
+        raise
+    except Exception as exc:
+        detail = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise KnowledgeUnavailable(
+            f"The knowledge base is unavailable: cannot use {describe(settings)} ({detail})."
+        ) from exc
+
+
+class ChunkIndex:
+    """Chunks with their vectors in one Chroma collection.
+
+    Every Chroma call runs inside `unavailable_on_error`: a server that is down
+    becomes KnowledgeUnavailable with a clear message, never a stack trace.
+    """
+
+    def __init__(self, settings: Settings, client: ClientAPI, embeddings: Embeddings) -> None:
+        self.settings = settings
+        self.client = client
+        self.embeddings = embeddings
+        self.embedding_id = f"{settings.embedding_backend}:{settings.embedding_model or ''}"
+        self._store: Chroma | None = None
+
+    @property
+    def store(self) -> Chroma:
+        """The langchain-chroma vector store over our collection (created when missing)."""
+        if self._store is None:
+            with unavailable_on_error(self.settings):
+                self._store = self._open()
+        return self._store
+
+    def _open(self) -> Chroma:
+        name = self.settings.chroma_collection
+        ours = AdvisorEmbeddingFunction(
+            self.settings.embedding_backend, self.settings.embedding_model
+        )
+        self.client.get_or_create_collection(
+            name=name,
+            embedding_function=cast(Any, ours),
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={"schema": SCHEMA, "embedding": self.embedding_id},
+        )
+        return Chroma(collection_name=name, embedding_function=self.embeddings, client=self.client)
+
+    def is_current(self) -> bool:
+        """True when the collection was built with this schema and embedding backend."""
+        with unavailable_on_error(self.settings):
+            meta = self.store._collection.metadata or {}
+        return meta.get("schema") == SCHEMA and meta.get("embedding") == self.embedding_id
+
+    def reset(self) -> None:
+        """Drop the collection with every chunk, then start an empty one."""
+        _ = self.store  # so that there is a collection to delete
+        with unavailable_on_error(self.settings):
+            self.client.delete_collection(self.settings.chroma_collection)
+        self._store = None
+        _ = self.store
+
+    def count(self) -> int:
+        """How many chunks are indexed."""
+        with unavailable_on_error(self.settings):
+            return self.store._collection.count()
+
+    def manifest(self) -> dict[str, str]:
+        """Indexed file -> the hash of the file's content when it was indexed."""
+        with unavailable_on_error(self.settings):
+            result = self.store._collection.get(include=["metadatas"])
+        return {str(m["path"]): str(m["file_hash"]) for m in result["metadatas"] or []}
+
+    def chunks(self) -> list[Chunk]:
+        """Every indexed chunk, in file and reading order."""
+        with unavailable_on_error(self.settings):
+            result = self.store._collection.get(include=["documents", "metadatas"])
+        rows = zip(result["ids"], result["documents"] or [], result["metadatas"] or [], strict=True)
+        return sorted((_chunk(*row) for row in rows), key=lambda c: (c.path, c.index))
+
+    def delete_files(self, paths: Sequence[str]) -> None:
+        """Remove every chunk of these files."""
+        with unavailable_on_error(self.settings):
+            for path in paths:
+                self.store._collection.delete(where={"path": path})
+
+    def add(
+        self,
+        chunks: Sequence[Chunk],
+        file_hashes: dict[str, str],
+        on_batch: Callable[[int], object] | None = None,
+    ) -> None:
+        """Embed and store chunks, in batches (re-adding the same id is harmless)."""
+        for start in range(0, len(chunks), _BATCH):
+            batch = chunks[start : start + _BATCH]
+            metadatas = [_metadata(c, file_hashes[c.path]) for c in batch]
+            with unavailable_on_error(self.settings):
+                self.store.add_texts(
+                    [c.text for c in batch], metadatas=metadatas, ids=[c.id for c in batch]
+                )
+            if on_batch is not None:
+                on_batch(len(batch))
+
+    def search(self, query: str, k: int) -> list[tuple[str, float]]:
+        """(chunk id, cosine similarity) of the k nearest chunks."""
+        vector = self.embeddings.embed_query(query)
+        with unavailable_on_error(self.settings):
+            hits = self.store.similarity_search_by_vector_with_relevance_scores(vector, k=k)
+        return [(str(doc.id), 1.0 - float(distance)) for doc, distance in hits]
+
+
+def open_index(settings: Settings, client: ClientAPI | None = None) -> ChunkIndex:
+    """The index for these settings, with the configured embedding backend."""
+    embeddings = load_embeddings(settings.embedding_backend, settings.embedding_model)
+    return ChunkIndex(settings, client or connect(settings), embeddings)
+
+
+def _metadata(chunk: Chunk, file_hash: str) -> dict[str, str | int]:
+    return {
+        "path": chunk.path,
+        "title": chunk.title,
+        "section": chunk.section,
+        "heading": chunk.heading,
+        "heading_path": chunk.heading_path,
+        "index": chunk.index,
+        "file_hash": file_hash,
+    }
+
+
+def _chunk(cid: str, text: str, meta: Any) -> Chunk:
+    return Chunk(
+        id=cid,
+        text=text,
+        path=str(meta["path"]),
+        title=str(meta["title"]),
+        section=str(meta["section"]),
+        heading=str(meta["heading"]),
+        heading_path=str(meta["heading_path"]),
+        index=int(meta["index"]),
+    )

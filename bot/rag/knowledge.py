@@ -1,0 +1,159 @@
+"""The knowledge base: grounded answers from knowledge/ (implements `Answerer`).
+
+One instance per process, built from Settings in the composition root. The
+embedding model, the Chroma index and the BM25 index load once, on first use;
+a missing index is built then (an embedded index is also brought up to date).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from typing import TYPE_CHECKING, Any
+
+from bot.core.ports import Answer, KnowledgeUnavailable, Source
+from bot.rag.extractive import compose, select
+from bot.rag.ingest import IngestError, IngestReport, ingest
+from bot.rag.llm import LlmWriter
+from bot.rag.retrieval import Hit, HybridRetriever, Retrieval
+from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.rag.index import ChunkIndex
+
+log = logging.getLogger(__name__)
+
+MAX_QUESTION_CHARS = 1000
+ABSTAIN_TEXT = (
+    "The knowledge base doesn't cover that, so I'd rather not guess. "
+    "I can answer questions about improving an AI feature: prompt engineering, "
+    "RAG, fine-tuning, what they cost, how much data they need and when each is "
+    'worth it. Or say "help me decide" and I\'ll walk you through a recommendation.'
+)
+EMPTY_TEXT = (
+    "Ask me a question about prompt engineering, RAG or fine-tuning, "
+    'for example "what does fine-tuning cost?".'
+)
+
+
+class KnowledgeBase:
+    """Answers questions from the knowledge folder, or abstains."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        chat_model: Any | None = None,
+        client: Any | None = None,
+    ) -> None:
+        """`chat_model` (a LangChain chat model) overrides settings.llm_model; tests pass fakes."""
+        self.settings = settings
+        self._client = client
+        self._writer = LlmWriter(settings, chat_model)
+        self._index: ChunkIndex | None = None
+        self._retriever: HybridRetriever | None = None
+        self._lock = threading.Lock()
+
+    # -- loading -------------------------------------------------------------------------
+
+    @property
+    def index(self) -> ChunkIndex:
+        """The Chroma index (connects on first use; KnowledgeUnavailable if it cannot)."""
+        if self._index is None:
+            from bot.rag.index import open_index  # chromadb: imported on first use only
+
+            self._index = open_index(self.settings, self._client)
+        return self._index
+
+    def load(self) -> HybridRetriever:
+        """Connect, build the index if it is missing, and build the BM25 side once."""
+        if self._retriever is None:
+            with self._lock:
+                if self._retriever is None:
+                    self._ensure_index()
+                    self._retriever = HybridRetriever(self.index.chunks(), self.index.search)
+        return self._retriever
+
+    def _ensure_index(self) -> None:
+        missing = self.index.count() == 0 or not self.index.is_current()
+        if not missing and self.settings.chroma_host:
+            return  # a shared server index is maintained by `advisor ingest`
+        try:
+            report = ingest(self.index, self.settings.knowledge_dir, progress=False)
+        except IngestError as exc:
+            if missing:
+                raise KnowledgeUnavailable(f"The knowledge base is unavailable: {exc}.") from exc
+            log.warning("knowledge index not refreshed: %s", exc)
+            return
+        if report.embedded or report.removed:
+            log.info("knowledge index updated: %s", report.as_dict())
+
+    def ingest(self, *, rebuild: bool = False, progress: bool | None = None) -> IngestReport:
+        """Bring the index in line with the knowledge folder (see bot.rag.ingest)."""
+        with self._lock:
+            report = ingest(
+                self.index, self.settings.knowledge_dir, rebuild=rebuild, progress=progress
+            )
+            self._retriever = None
+        return report
+
+    # -- answering -----------------------------------------------------------------------
+
+    def retrieve(self, question: str) -> Retrieval:
+        """The chunks a question retrieves, and whether they cover it."""
+        return self.load().retrieve(question[:MAX_QUESTION_CHARS], self.settings.retrieval_k)
+
+    def answer(self, question: str) -> Answer:
+        """A short grounded answer with sources, or a plain abstention."""
+        if not question.strip():
+            return Answer(answer=EMPTY_TEXT, abstained=True, mode="extractive", sources=[])
+        retrieval = self.retrieve(question)
+        if not retrieval.relevant:
+            return Answer(answer=ABSTAIN_TEXT, abstained=True, mode="extractive", sources=[])
+        extractive = self._extractive(retrieval)
+        if extractive is None:
+            return Answer(answer=ABSTAIN_TEXT, abstained=True, mode="extractive", sources=[])
+        if self._writer.enabled:
+            context = _one_per_section(retrieval.hits)
+            written = self._writer.write(question[:MAX_QUESTION_CHARS], context)
+            if written is not None:
+                return Answer(
+                    answer=written, abstained=False, mode="llm", sources=_sources(context)
+                )
+        return extractive
+
+    def _extractive(self, retrieval: Retrieval) -> Answer | None:
+        retriever = self.load()
+        chosen = select(retrieval.weights, retrieval.query.text, retrieval.hits, retriever.bm25.idf)
+        if not chosen:
+            return None
+        keys = [(h.chunk.path, h.chunk.section) for h in retrieval.hits]
+        text, cited = compose(chosen, keys)
+        sources = _sources([retrieval.hits[i] for i in cited])
+        return Answer(answer=text, abstained=False, mode="extractive", sources=sources)
+
+
+def _one_per_section(hits: list[Hit]) -> list[Hit]:
+    """The best hit of each section, so that [n] and the cited sections match one to one."""
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for hit in hits:
+        key = (hit.chunk.path, hit.chunk.section)
+        if key not in seen:
+            seen.add(key)
+            out.append(hit)
+    return out
+
+
+def _sources(hits: list[Hit]) -> list[Source]:
+    return [
+        Source(
+            id=h.chunk.id,
+            title=h.chunk.title,
+            section=h.chunk.section,
+            path=h.chunk.path,
+            score=round(h.score, 4),
+            text=h.chunk.text,
+        )
+        for h in hits
+    ]

@@ -1,0 +1,105 @@
+"""What the corpus knows: its words, its stems and its topic (domain) terms.
+
+The lexicon reads a question word by word: which words the index knows, which
+are topic words (a curated list about improving AI features, plus every word
+of a section heading, minus generic ones), and which are shorthand. Those
+counts feed the relevance test; the topic words are also the only targets of
+typo correction, so "stock" never becomes "stuck".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.rag.query import NormalizedQuery, normalize, shorthand_spans
+from bot.rag.text import STOPWORDS, term, terms, words
+
+
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+DOMAIN_WORDS = _word_set(
+    """
+    prompt prompts prompting engineering engineer fine-tuning finetuning fine-tune fine-tuned
+    tuning retrieval augmented rag lora adaptation embedding embeddings model models llm gpt
+    gpt-4o claude gemini llama inference token tokens training trained retrain retraining
+    dataset datasets examples example labeled labelled annotators annotation accuracy success
+    iterations iteration hallucination overfitting classifier classification extraction
+    extract summarization summaries summarizing translation translating localization
+    chain-of-thought few-shot weights parameters hold-out evaluation flowchart scenario
+    maintenance versioning instructions base
+    """
+)
+
+# Heading words that do not make a question about the knowledge base on their own.
+GENERIC_WORDS = _word_set(
+    """
+    use uses used first long help both small wrong come comes take takes side plain default
+    guide figure figures list open term terms what why when how where which quick facts five
+    common real world together global better deciding cost costs price prices data table
+    tables rate structured messy total research papers english technical docs support
+    """
+)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A question as the lexicon reads it."""
+
+    query: NormalizedQuery
+    content_words: int  # words that carry meaning (no stopwords)
+    known_words: int  # of which the index knows (stem, shorthand or corrected typo)
+    domain_words: int  # of which are topic words
+
+
+def _term(word: str) -> str:
+    """The index term of a word; a hyphenated word's is its joined form ("holdout")."""
+    return term(word.replace("-", ""))
+
+
+class Lexicon:
+    """Vocabulary, stems and topic terms of one set of chunk texts."""
+
+    def __init__(self, texts: Iterable[str], headings: Iterable[str], index_terms: Iterable[str]):
+        self.known = frozenset(index_terms)
+        generic = {_term(w) for w in GENERIC_WORDS}
+        heading_terms = {t for h in headings for t in terms(h)}
+        self.domain = frozenset(({_term(w) for w in DOMAIN_WORDS} | heading_terms) - generic)
+        surface = {w for text in texts for w in words(text)}
+        self.typo_targets = frozenset(
+            w for w in surface if len(w) >= 4 and w not in STOPWORDS and _term(w) in self.domain
+        )
+
+    def read(self, question: str) -> Reading:
+        """Normalize a question and count its known and topic words."""
+        query = normalize(question, self.typo_targets, self.known)
+        spans = shorthand_spans(question)
+        content = known = domain = 0
+        position = 0
+        lowered = question.lower()
+        for word in words(question):
+            start = lowered.find(word, position)
+            position = max(position, start + len(word))
+            if word in STOPWORDS:
+                continue
+            is_known, is_domain = self._classify(word, start, spans, query.corrections)
+            content += 1
+            known += is_known
+            domain += is_domain
+        return Reading(query, content, known, domain)
+
+    def _classify(
+        self,
+        word: str,
+        start: int,
+        spans: list[tuple[int, int, bool]],
+        corrections: dict[str, str],
+    ) -> tuple[bool, bool]:
+        for lo, hi, is_domain in spans:
+            if lo <= start < hi:
+                return True, is_domain
+        word_terms = terms(corrections.get(word, word))
+        is_known = any(t in self.known for t in word_terms)
+        return is_known, is_known and any(t in self.domain for t in word_terms)

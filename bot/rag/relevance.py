@@ -1,0 +1,40 @@
+"""Does the knowledge base cover a question? A calibrated, explainable test.
+
+Off-topic questions (wifi passwords, recipes, git) often share a word or two
+with the knowledge base ("password", "training", "price"), so a retrieved
+chunk alone proves nothing. The test asks for at least half of the question's
+own words to be known to the corpus, at least one of them a topic word (see
+bot.rag.lexicon), and a lexical or a vector score that clears a threshold.
+Thresholds were tuned on the project's eval set (bot/rag/eval/questions.jsonl).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MIN_COVERAGE = 0.5  # share of the question's content words the corpus knows
+MIN_BM25 = 3.0  # best BM25 score of a chunk ...
+MIN_SIMILARITY = 0.45  # ... or best cosine similarity (short questions score low on BM25)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Features of a question and its retrieval, for the relevance test."""
+
+    content_words: int  # words in the question that carry meaning
+    known_words: int  # of which the index knows
+    domain_words: int  # of which are topic words
+    top_bm25: float
+    top_similarity: float
+
+    @property
+    def coverage(self) -> float:
+        """Share of the question's content words that the corpus knows."""
+        return self.known_words / self.content_words if self.content_words else 0.0
+
+
+def is_relevant(evidence: Evidence) -> bool:
+    """True when the knowledge base can answer the question."""
+    if evidence.domain_words == 0 or evidence.coverage < MIN_COVERAGE:
+        return False
+    return evidence.top_bm25 >= MIN_BM25 or evidence.top_similarity >= MIN_SIMILARITY
