@@ -1,0 +1,262 @@
+"""Deterministic slot extraction from free text: pure, no I/O, no LLM.
+
+`extract(text, pending)` finds every DecisionInput slot a message states and the
+span that stated it. Finders run in a fixed order and each number is used once,
+so "10k/day" is volume, never examples. A bare number ("300", "70%") only fills
+the slot being asked (`pending`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.core import patterns as p
+from bot.core.numbers import as_count, find_numbers, parse_number
+from bot.core.vocab import find_failure_cause, find_language, find_task
+
+# Longer messages are read up to here: enough for any description, bounded work.
+MAX_TEXT = 8_000
+RATE_SLOTS = ("success_rate", "target_success_rate", "systematic_failure_share")
+COUNT_SLOTS = (
+    "test_cases",
+    "prompt_iterations",
+    "labeled_examples",
+    "categories",
+    "monthly_requests",
+    "tokens_per_request",
+    "horizon_months",
+)
+
+
+@dataclass
+class Extraction:
+    """The slots a message states (DecisionInput field -> value) and where it said so."""
+
+    text: str
+    slots: dict[str, Any] = field(default_factory=dict)
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+    examples_per_category: int | None = None
+
+    def evidence(self, slot: str) -> str:
+        """The words that gave a slot, e.g. '7/10' for success_rate."""
+        start, end = self.spans[slot]
+        return self.text[start:end]
+
+
+@dataclass
+class _Scan:
+    text: str
+    pending: str | None
+    out: Extraction
+    claimed: list[tuple[int, int]] = field(default_factory=list)
+
+    def free(self, *spans: tuple[int, int]) -> bool:
+        return not any(s < ce and cs < e for s, e in spans for cs, ce in self.claimed)
+
+    def put(self, slot: str, value: Any, span: tuple[int, int], *claims: tuple[int, int]) -> None:
+        if slot in self.out.slots or not self.free(*claims):
+            return
+        self.out.slots[slot] = value
+        self.out.spans[slot] = span
+        self.claimed.extend(claims)
+
+
+def extract(text: str, pending: str | None = None) -> Extraction:
+    """Every slot stated in `text`; a lone number only fills the `pending` slot."""
+    text = text[:MAX_TEXT]
+    scan = _Scan(text=text, pending=pending, out=Extraction(text=text))
+    for finder in _FINDERS:
+        finder(scan)
+    return scan.out
+
+
+def _counts(scan: _Scan, slot: str, regexes: tuple[re.Pattern[str], ...]) -> None:
+    for regex in regexes:
+        for m in regex.finditer(scan.text):
+            value = parse_number(m.group("n"))
+            if value is not None:
+                scan.put(slot, as_count(value), m.span(), m.span("n"))
+
+
+def _test_cases(scan: _Scan) -> None:
+    _counts(scan, "test_cases", p.TEST_CASES)
+
+
+def _volume(scan: _Scan) -> None:
+    for regex in p.VOLUME:
+        for m in regex.finditer(scan.text):
+            value = parse_number(m.group("n"))
+            unit = m.group("unit").lower()
+            per_month = next(f for key, f in p.PER_MONTH.items() if unit.startswith(key))
+            if value is not None:
+                scan.put("monthly_requests", as_count(value * per_month), m.span(), m.span("n"))
+
+
+def _tokens(scan: _Scan) -> None:
+    _counts(scan, "tokens_per_request", p.TOKENS)
+
+
+def _budget(scan: _Scan) -> None:
+    for regex in p.BUDGET:
+        for m in regex.finditer(scan.text):
+            if p.PAST_SPEND.search(scan.text[max(0, m.start() - 25) : m.start()]):
+                continue
+            value = parse_number(m.group("n"))
+            if value is not None:
+                scan.put("training_budget_usd", value, m.span(), m.span("n"))
+
+
+def _horizon(scan: _Scan) -> None:
+    for m in p.HORIZON.finditer(scan.text):
+        before = scan.text[max(0, m.start() - 25) : m.start()]
+        if p.PAST_TIME.search(before) or p.AGO.match(scan.text[m.end() :]):
+            continue
+        value = parse_number(m.group("n"))
+        if value is not None:
+            months = value * (12 if m.group("unit").lower().startswith("y") else 1)
+            scan.put("horizon_months", as_count(months), m.span(), m.span("n"))
+    for m in p.NEXT_YEAR.finditer(scan.text):
+        scan.put("horizon_months", 12, m.span(), m.span())
+
+
+def _fractions(scan: _Scan) -> None:
+    for m in p.FRACTION.finditer(scan.text):
+        num, den = parse_number(m.group("n")), parse_number(m.group("d"))
+        if num is None or not den or m.group(0).replace(" ", "") == "24/7":
+            continue
+        found = _rate_slot(scan, m.start(), m.end(), num / den, loose=True)
+        if found:
+            scan.put(found[0], found[1], m.span(), m.span("n"), m.span("d"))
+            if found[0] == "success_rate" and scan.out.spans.get("success_rate") == m.span():
+                scan.put("test_cases", as_count(den), m.span())
+
+
+def _percents(scan: _Scan) -> None:
+    for m in p.PERCENT.finditer(scan.text):
+        value = parse_number(m.group("n"))
+        found = None if value is None else _rate_slot(scan, m.start(), m.end(), value / 100)
+        if found:
+            scan.put(found[0], found[1], m.span(), m.span("n"))
+
+
+def _decimals(scan: _Scan) -> None:
+    for m in p.DECIMAL.finditer(scan.text):
+        found = _rate_slot(scan, m.start(), m.end(), float(m.group("n")), strict=True)
+        if found:
+            scan.put(found[0], found[1], m.span(), m.span("n"))
+
+
+def _rate_slot(
+    scan: _Scan, start: int, end: int, value: float, *, loose: bool = False, strict: bool = False
+) -> tuple[str, float] | None:
+    """Which rate a percentage or fraction states, from the words around it."""
+    before, after = p.clause_before(scan.text, start), p.clause_after(scan.text, end)
+    if p.TARGET_BEFORE.search(before) or p.TARGET_AFTER.match(after):
+        return "target_success_rate", value
+    if p.SUCCESS_AFTER.match(after):
+        return "success_rate", value
+    if p.SYSTEMATIC.search(before) or p.SYSTEMATIC.search(after):
+        return "systematic_failure_share", value
+    if p.FAIL_AFTER.match(after) or p.FAIL_BEFORE.search(before):
+        return "success_rate", round(1 - value, 6)
+    cue = p.STRICT_SUCCESS_BEFORE if strict else p.SUCCESS_BEFORE
+    if cue.search(before) or (loose and scan.pending not in RATE_SLOTS):
+        return "success_rate", value
+    if scan.pending in RATE_SLOTS:
+        return scan.pending, value
+    return None
+
+
+def _iterations(scan: _Scan) -> None:
+    _counts(scan, "prompt_iterations", p.ITERATIONS)
+
+
+def _categories(scan: _Scan) -> None:
+    _counts(scan, "categories", p.CATEGORIES)
+    m = p.BINARY.search(scan.text)
+    if m:
+        scan.put("categories", 2, m.span())
+
+
+def _examples(scan: _Scan) -> None:
+    for regex in p.EXAMPLES:
+        for m in regex.finditer(scan.text):
+            value = parse_number(m.group("n"))
+            if value is None or not scan.free(m.span("n")):
+                continue
+            if m.groupdict().get("per") and scan.out.examples_per_category is None:
+                scan.out.examples_per_category = as_count(value)
+                scan.out.spans["examples_per_category"] = m.span()
+                scan.claimed.append(m.span("n"))
+            else:
+                scan.put("labeled_examples", as_count(value), m.span(), m.span("n"))
+    none = p.NO_EXAMPLES.search(scan.text)
+    if none:
+        scan.put("labeled_examples", 0, none.span())
+
+
+def _words(scan: _Scan) -> None:
+    finders = (("task", find_task), ("failure_cause", find_failure_cause))
+    for slot, finder in finders:
+        hit = finder(scan.text)
+        if hit and (slot != "failure_cause" or _about_failures(scan)):
+            scan.put(slot, hit[0], hit[1])
+    language = find_language(scan.text)
+    if language:
+        scan.put("language", language[0], language[1])
+
+
+def _about_failures(scan: _Scan) -> bool:
+    return scan.pending == "failure_cause" or bool(p.FAILURE_TALK.search(scan.text))
+
+
+def _pending_answer(scan: _Scan) -> None:
+    """A lone number (or word) answers the question being asked."""
+    slot = scan.pending
+    if slot is None or slot in scan.out.slots:
+        return
+    value = bare_value(slot, scan.text, [n for n in find_numbers(scan.text) if scan.free(n[:2])])
+    if value is not None:
+        scan.put(slot, value, (0, len(scan.text)))
+
+
+def bare_value(slot: str, text: str, numbers: list[tuple[int, int, float]]) -> Any:
+    """Interpret a short answer for one slot: '70' for success_rate is 0.7."""
+    stripped = text.strip().lower()
+    if slot in ("task", "failure_cause") and stripped in p.ENUM_WORDS[slot]:
+        return p.ENUM_WORDS[slot][stripped]
+    if slot == "language" and re.fullmatch(r"[a-z]{2}", stripped):
+        return stripped
+    if slot in COUNT_SLOTS and p.NONE_WORDS.fullmatch(stripped):
+        return 0
+    digits = [n for n in numbers if not p.is_word_number(text, n) or len(numbers) == 1]
+    if len(digits) != 1:
+        return None
+    _, end, value = digits[0]
+    is_percent = bool(re.match(p.PERCENT_SIGN, text[end:]))
+    if slot in RATE_SLOTS:
+        return value / 100 if is_percent or value > 1 else value
+    if slot in COUNT_SLOTS and not is_percent:
+        return as_count(value)
+    if slot == "training_budget_usd" and not is_percent:
+        return value
+    return None
+
+
+_FINDERS = (
+    _test_cases,
+    _volume,
+    _tokens,
+    _budget,
+    _horizon,
+    _fractions,
+    _percents,
+    _decimals,
+    _iterations,
+    _categories,
+    _examples,
+    _words,
+    _pending_answer,
+)

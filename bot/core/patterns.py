@@ -1,0 +1,202 @@
+"""The phrasings the slot extractor understands, as compiled regexes (data, not logic)."""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.numbers import MONEY, NUMBER, PERCENT_SIGN, WORD_NUMBER
+
+__all__ = ["PERCENT_SIGN"]
+
+_I = re.IGNORECASE
+N = rf"(?P<n>{NUMBER})"
+
+
+def _c(*patterns: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(pattern, _I) for pattern in patterns)
+
+
+TEST_CASES = _c(
+    rf"{N}\s+(?:test(?:\s|-)?cases?|tests\b|test\s+(?:examples|inputs|samples)"
+    r"|eval(?:uation)?\s+(?:cases|examples|items)|held[\s-]out\s+examples)",
+    rf"\b(?:test(?:ed|ing)?|evaluat\w*|ran\s+(?:it|them|this|the\s+prompts?)|checked)\s+"
+    rf"(?:it\s+|them\s+)?on\s+(?:a\s+set\s+of\s+)?{N}(?!\s*(?:/|out\s+of|of)\s*\d)",
+    rf"\btest\s+set\s+(?:of\s+|is\s+)?{N}",
+)
+
+_REQUESTS = (
+    r"(?:[a-z-]+\s+)?(?:requests?|calls?|quer(?:y|ies)|messages?|tickets?|conversations?|chats?"
+    r"|documents?|docs|emails?|invoices?|items?|users?|predictions?|inferences?|runs?|pages?"
+    r"|questions?|transactions?|records?|sessions?)"
+)
+_PER = r"(?:\s*/\s*|\s+(?:a|an|per|each|every)\s+|\s*per\s*)"
+_UNIT = r"(?P<unit>day|d|week|wk|month|mo|year|yr)\b"
+_ADVERB = r"(?P<unit>daily|weekly|monthly|yearly|annually)"
+VOLUME = _c(
+    rf"{N}(?:\s+{_REQUESTS})?{_PER}{_UNIT}",
+    rf"{N}(?:\s+{_REQUESTS})?\s+{_ADVERB}\b",
+    rf"{N}\s+{_ADVERB}\s+{_REQUESTS}",
+    rf"\b{_ADVERB}\s+(?:volume|traffic|requests|calls|usage)\s*(?:is|of|:|=)?\s*"
+    rf"(?:about|around|roughly|~)?\s*{N}",
+)
+# Requests per month for one request per unit of time.
+PER_MONTH = {"da": 30.0, "d": 30.0, "w": 52 / 12, "mo": 1.0, "y": 1 / 12, "an": 1 / 12}
+
+TOKENS = _c(
+    rf"(?<!per )(?<!/){N}\s*(?:tokens?|toks?)\b(?!{_PER}(?:day|week|month|year|mo)\b)",
+    rf"\btokens?\s+(?:per|a|each)\s+(?:request|call|query|message)\s*(?:is|are|of|:|=)?\s*"
+    rf"(?:about|around|roughly|~)?\s*{N}",
+)
+
+_NOT_A_PRICE = r"(?!\s*(?:/|per\b|an?\s+(?:month|day|year|week|request|call|hour|token)|each\b))"
+BUDGET = _c(
+    rf"(?P<n>{MONEY}){_NOT_A_PRICE}",
+    rf"{N}\s*(?:dollars|usd|bucks|euros?|eur)\b{_NOT_A_PRICE}",
+    rf"\bbudget\s*(?:of|is|:|=)?\s*(?:about|around|roughly|~)?\s*{N}(?!\s*%)",
+)
+PAST_SPEND = re.compile(
+    r"\b(?:spent|cost|costs|costing|paid|paying|price[sd]?|charges?|charged)\b[^.;!?]*$", _I
+)
+
+HORIZON = re.compile(rf"{N}\s*(?P<unit>years?|yrs?|months?|mos)\b", _I)
+NEXT_YEAR = re.compile(r"\b(?:over|for|within)\s+(?:the\s+next|a|one)\s+year\b", _I)
+PAST_TIME = re.compile(r"\b(?:past|last|been|spent|for\s+the\s+last)\b[^.;!?]*$", _I)
+AGO = re.compile(r"\s+ago\b", _I)
+
+FRACTION = re.compile(rf"{N}\s*(?:/|out\s+of|of)\s*(?P<d>{NUMBER})(?![/\w])", _I)
+PERCENT = re.compile(rf"{N}{PERCENT_SIGN}", _I)
+DECIMAL = re.compile(r"(?<![\w.$,/-])(?P<n>0?\.\d+|1\.0+)(?![\w.%/])", _I)
+
+_BREAK = re.compile(r"[;!?\n]|[.,](?!\d)|\s(?:but|while|whereas)\s|\s-\s", _I)
+
+
+def clause_before(text: str, start: int) -> str:
+    """The words before a position, back to the start of its clause (at most 60 chars)."""
+    window = text[max(0, start - 60) : start]
+    cuts = [m.end() for m in _BREAK.finditer(window)]
+    return window[cuts[-1] :] if cuts else window
+
+
+def clause_after(text: str, end: int) -> str:
+    """The words after a position, up to the end of its clause (at most 70 chars)."""
+    window = text[end : end + 70]
+    cut = _BREAK.search(window)
+    return window[: cut.start()] if cut else window
+
+
+TARGET_BEFORE = re.compile(
+    r"\b(?:need|needs|needed|target(?:ing|s)?|aim(?:ing)?|goal|want|wants|require[sd]?|must"
+    r"|should|expect(?:ed)?|sla|acceptable|threshold|bar)\b[^%/]{0,20}$",
+    _I,
+)
+TARGET_AFTER = re.compile(
+    r"\s*(?:would\s+be\s+|will\s+be\s+|is\s+)?(?:(?:good\s+)?enough|needed|required"
+    r"|(?:the|our)\s+(?:target|goal|bar)|target|goal)\b",
+    _I,
+)
+_RIGHT = r"(?:right|correct\w*|accura\w*|success\w*|pass\w*|work\w*|good|ok|fine|valid|usable)"
+SUCCESS_AFTER = re.compile(
+    rf"\s*(?:of\s+(?:the\s+)?(?:time|cases|tickets|tests|examples|inputs|outputs|requests)\s+)?"
+    rf"(?:are\s+|is\s+|come\s+out\s+|came\s+out\s+|were\s+|was\s+)?{_RIGHT}\b",
+    _I,
+)
+SYSTEMATIC = re.compile(
+    r"\bsame\s+(?:way|mistake|error|kind|type|failure|pattern|reason|problem|issue)"
+    r"|\bsystematic\w*|\bconsistently\s+(?:fail|wrong)|\balways\s+fail",
+    _I,
+)
+FAIL_AFTER = re.compile(
+    r"\s*(?:of\s+(?:the\s+)?(?:time|cases|tickets|tests|examples|inputs|outputs|requests)\s+)?"
+    r"(?:are\s+|is\s+|come\s+out\s+|go\s+|were\s+)?(?:wrong|fail\w*|incorrect|errors?|bad"
+    r"|broken|miss\w*)\b",
+    _I,
+)
+FAIL_BEFORE = re.compile(
+    r"\b(?:fail\w*|wrong|errors?|error\s+rate|miss(?:es)?|incorrect)\b[^%/]{0,15}$", _I
+)
+SUCCESS_BEFORE = re.compile(
+    rf"\b(?:{_RIGHT}|hit\s+rate|scores?|scoring|precision|recall|f1|get|gets|got|getting|at"
+    r"|perform\w*|reach\w*|around|about|roughly)\b[^%/]{0,25}$",
+    _I,
+)
+STRICT_SUCCESS_BEFORE = re.compile(
+    r"\b(?:success\s+rate|accuracy|precision|recall|f1|score|hit\s+rate)\b[^%/]{0,15}$", _I
+)
+
+_ITER = (
+    r"(?:rounds?|iterations?|attempts?|tries|versions?|variants?|variations?|revisions?|drafts?"
+    r"|rewrites?|prompts?|passes)"
+)
+ITERATIONS = _c(
+    rf"{N}\s+(?:(?:different|prompt|more|major|rounds?\s+of|versions?\s+of|kinds\s+of)\s+)"
+    rf"{{0,2}}{_ITER}\b(?!\s+(?:per|each))",
+    rf"\b(?:iterated|tweaked|rewrote|rewritten|revised|tried|changed|adjusted|edited|modified"
+    rf"|reworked|iterate)\b[^.;!?\n]{{0,30}}?{N}\s+times\b",
+    rf"\b(?:iterations?|rounds?|attempts?|prompt\s+versions?)\s*(?::|=|so\s+far:?)\s*{N}",
+)
+
+CATEGORIES = _c(
+    rf"{N}\s+(?:(?:different|distinct|possible|ticket|output|target|main|product|support|intent)"
+    r"\s+)?(?:categories|classes|intents|buckets|topics|departments|queues)\b",
+    rf"\b(?:across|into|among|between|over|of|in)\s+{N}\s+(?:\w+\s+)?labels\b",
+    rf"\b(?:categories|classes|labels)\s*(?::|=)\s*{N}",
+)
+BINARY = re.compile(r"\bbinary\b|\byes\s*/\s*no\s+classif", _I)
+
+_QUAL = (
+    r"(?:hand[\s-]?)?(?:labell?ed|annotated|tagged|curated|historical|past|training|gold(?:en)?"
+    r"|graded|reviewed|verified)"
+)
+_EX_NOUN = r"(?:examples?|samples?|pairs?|data\s?points?|records?|rows?|instances?)"
+_PER_CAT = r"(?P<per>\s*(?:per|for\s+each|each|a|/)\s*(?:class|category|label|intent|bucket)\b)?"
+EXAMPLES = _c(
+    rf"{N}\s+(?:{_QUAL}\s+)?(?:[a-z/-]+\s+)??{_EX_NOUN}\b{_PER_CAT}",
+    rf"{N}\s+{_QUAL}\s+(?:[a-z-]+\s+)??[a-z]+\b{_PER_CAT}",
+    rf"{N}\s+[a-z]+\s+(?:that\s+are\s+|already\s+|we\s+)?(?:labell?ed|annotated|tagged)\b",
+    rf"\b(?:labell?ed|training|annotated)\s+(?:data(?:set)?|examples|set|pairs)\s*"
+    rf"(?:of|:|=|is|are)?\s*(?:about|around|roughly|~)?\s*{N}",
+)
+NO_EXAMPLES = re.compile(
+    rf"\bno\s+(?:{_QUAL}\s+)?(?:data|examples|training\s+data|labels|dataset)\b"
+    r"|\b(?:zero|0)\s+(?:labell?ed\s+)?examples\b",
+    _I,
+)
+NONE_WORDS = re.compile(r"(?:none|zero|nothing|not any|no\s*\w*|nada)\W*", _I)
+
+# Failure causes only count when the message is about failures (or one was asked for).
+FAILURE_TALK = re.compile(
+    r"\b(?:fail\w*|wrong|errors?|mistakes?|problems?|issues?|struggl\w*|bad|breaks?|broken"
+    r"|miss\w*|because|doesn'?t|does not|can'?t|cannot|hallucinat\w*|inconsistent\w*|outdated"
+    r"|random\w*|off)\b",
+    _I,
+)
+
+ENUM_WORDS: dict[str, dict[str, str]] = {
+    "task": {
+        "other": "other",
+        "something else": "other",
+        "classification": "classification",
+        "extraction": "extraction",
+        "summarization": "summarization",
+        "support": "support",
+        "translation": "translation",
+        "generation": "generation",
+        "reasoning": "reasoning",
+    },
+    "failure_cause": {
+        "knowledge": "knowledge",
+        "format": "format",
+        "terminology": "terminology",
+        "style": "style",
+        "reasoning": "reasoning",
+        "random": "random",
+        "unknown": "unknown",
+    },
+}
+
+_WORD_NUMBER_RE = re.compile(rf"{WORD_NUMBER}", _I)
+
+
+def is_word_number(text: str, number: tuple[int, int, float]) -> bool:
+    """True when a found number was written as a word ('one', 'a dozen')."""
+    return bool(_WORD_NUMBER_RE.fullmatch(text[number[0] : number[1]]))

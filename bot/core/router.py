@@ -1,0 +1,137 @@
+"""Intent routing: what a message is asking the core to do. Pure, no I/O."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+_I = re.IGNORECASE
+
+
+class Intent(StrEnum):
+    empty = "empty"
+    greeting = "greeting"
+    thanks = "thanks"
+    help = "help"
+    reset = "reset"
+    skip = "skip"
+    dont_know = "dont_know"
+    status = "status"
+    decide_now = "decide_now"  # recommend with what is known, no more questions
+    decide = "decide"  # start (or continue) a decision dialogue
+    what_if = "what_if"
+    question = "question"  # for the knowledge base
+    answer = "answer"  # slot values for the dialogue
+
+
+_FT = r"(?:fine[\s-]?tun\w*|\bft\b|train(?:ing)?\s+(?:a|our\s+own|a\s+custom)\s+model)"
+_RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
+    (
+        Intent.help,
+        re.compile(
+            r"(?:/?advisor\s+)?(?:help|\?+|what can you do|how does (?:this|it)"
+            r" work|commands|usage|menu)",
+            _I,
+        ),
+    ),
+    (
+        Intent.reset,
+        re.compile(
+            r"(?:/?advisor\s+)?(?:let'?s\s+)?(?:start over|start again|"
+            r"restart|reset|new decision|start from scratch|clear|cancel|"
+            r"never\s?mind|forget (?:it|that|everything))",
+            _I,
+        ),
+    ),
+    (
+        Intent.skip,
+        re.compile(
+            r"(?:skip|pass|next|skip (?:it|this|that|this one|question)|"
+            r"rather not say|prefer not to say|n/?a|no answer)",
+            _I,
+        ),
+    ),
+    (
+        Intent.dont_know,
+        re.compile(
+            r"(?:i\s+)?(?:(?:really\s+)?(?:don'?t|do not|dont) know|"
+            r"not sure|no idea|idk|dunno|unsure|no clue|unknown|"
+            r"can'?t say|hard to say|not known)(?: yet)?",
+            _I,
+        ),
+    ),
+    (
+        Intent.greeting,
+        re.compile(
+            r"(?:hi|hello|hey|yo|good (?:morning|afternoon|evening)|"
+            r"hiya|howdy)(?: there| advisor)?",
+            _I,
+        ),
+    ),
+    (
+        Intent.thanks,
+        re.compile(
+            r"(?:thanks?(?: you)?|thx|ty|cheers|great|perfect|awesome|"
+            r"cool|ok(?:ay)?|got it)(?: (?:so much|a lot))?",
+            _I,
+        ),
+    ),
+    (
+        Intent.status,
+        re.compile(
+            r"(?:status|summary|what do you know(?: so far)?|"
+            r"where (?:are|were) we)",
+            _I,
+        ),
+    ),
+    (
+        Intent.decide_now,
+        re.compile(
+            r"(?:just |ok(?:ay)? )?(?:decide|recommend|give me (?:the|a|"
+            r"your) recommendation|that'?s (?:all|it)|nothing else|"
+            r"go ahead|done)(?: now| already| please)?",
+            _I,
+        ),
+    ),
+)
+_DECIDE = re.compile(
+    rf"/?advisor\s+decide\b|^decide\b|\bhelp (?:me|us) (?:decide|choose)\b|\bshould (?:we|i)\b"
+    rf"|{_FT}\s+or\b|\bor\s+{_FT}|\brecommend\w*|\bwhich (?:approach|option|path)\b"
+    rf"|\bwhat should (?:we|i) do\b|\bworth (?:it|{_FT})|\bdo (?:we|i) need (?:to\s+)?{_FT}"
+    rf"|\b(?:rag|prompting|prompt engineering)\s+or\b",
+    _I,
+)
+_WHAT_IF = re.compile(
+    r"^(?:and\s+|ok(?:ay)?\s+|so\s+)?(?:what|how)\s+(?:if|about)\b|^(?:and\s+)?if\s+(?:we|i)\b"
+    r"|^suppose\b|^assum(?:e|ing)\b|^imagine\b|^what would (?:happen|change)\b|^with\s+\S*\d",
+    _I,
+)
+_QUESTION_START = re.compile(
+    r"^(?:what|whats|what's|how|why|when|where|which|who|is|are|can|could|does|do|did|will|would"
+    r"|explain|tell me|define|describe)\b",
+    _I,
+)
+
+
+def route(text: str, *, in_dialogue: bool, recommended: bool, has_slots: bool) -> Intent:
+    """The intent of a message, given where the conversation is and whether it states slots."""
+    clean = re.sub(r"\s+", " ", text).strip()
+    if not clean:
+        return Intent.empty
+    bare = clean.strip(" .!,?") or clean
+    for intent, pattern in _RULES:
+        if pattern.fullmatch(bare):
+            return intent
+    if has_slots and _WHAT_IF.search(clean):
+        return Intent.what_if if recommended else Intent.answer
+    if _DECIDE.search(clean):
+        return Intent.decide
+    if _is_question(clean) and not (has_slots and len(clean.split()) <= 4):
+        return Intent.question
+    if has_slots or in_dialogue or (recommended and re.search(r"\d", clean)):
+        return Intent.answer
+    return Intent.question
+
+
+def _is_question(text: str) -> bool:
+    return text.rstrip().endswith("?") or bool(_QUESTION_START.match(text))

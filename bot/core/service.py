@@ -1,0 +1,142 @@
+"""`Advisor`: the ConversationCore every channel calls.
+
+It loads a conversation's state from the Store, runs one pure dialogue step, saves the
+new state, records recommendations, and answers questions through the Answerer. Bad
+input never raises: the worst a user sees is a short apology, with nothing lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from bot.core import texts
+from bot.core.dialogue import step
+from bot.core.forms import form_errors
+from bot.core.messages import ConversationKey, Inbound, Reply, ReplyKind
+from bot.core.ports import Answer, Answerer, KnowledgeUnavailable
+from bot.core.state import DialogueState, Tools
+from bot.engine.models import Citation, DecisionInput, Recommendation
+from bot.store.base import DecisionRecord, Store
+
+log = logging.getLogger(__name__)
+
+KNOWLEDGE_DOWN = (
+    "The knowledge base is unavailable right now, so I can't answer questions from it. "
+    "Decisions still work: tell me about your AI feature, or say **help**."
+)
+_LOCKS = 64  # conversations in one process are serialized on one of these
+_PURGE_EVERY = timedelta(hours=1)
+
+
+def answer_replies(answer: Answer) -> list[Reply]:
+    """A knowledge-base answer as a reply, citing each section once."""
+    if answer.abstained:
+        return [Reply(kind=ReplyKind.abstain, text=answer.answer)]
+    citations: dict[tuple[str, str], Citation] = {}
+    for source in answer.sources:
+        key = (source.path, source.section)
+        citations.setdefault(
+            key, Citation(section=source.section, title=source.title, path=source.path)
+        )
+    return [Reply(kind=ReplyKind.answer, text=answer.answer, citations=list(citations.values()))]
+
+
+class Advisor:
+    """The conversation core: state from the store, a dialogue step, replies."""
+
+    def __init__(
+        self,
+        store: Store,
+        answerer: Answerer,
+        decide: Callable[[DecisionInput], Recommendation],
+        *,
+        ttl: timedelta = timedelta(hours=72),
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.store = store
+        self._answerer = answerer
+        self._tools = Tools(decide=decide, answer=self._answer)
+        self._ttl = ttl
+        self._clock = clock
+        self._locks = [threading.Lock() for _ in range(_LOCKS)]
+        self._last_purge: datetime | None = None
+
+    def handle(self, inbound: Inbound) -> list[Reply]:
+        """One step of a conversation; never raises for bad user input."""
+        now = self._clock()
+        conversation = inbound.key.id
+        try:
+            with self._lock(conversation):
+                state = self._load(conversation, now)
+                new_state, replies = step(state, inbound, now, self._tools)
+                self.store.save_state(conversation, new_state.to_json())
+            self._record(inbound.key, replies, now)
+            self._maybe_purge(now)
+        except Exception:
+            log.exception("conversation %s: could not handle a message", conversation)
+            return [Reply(kind=ReplyKind.error, text=texts.BROKEN)]
+        return replies
+
+    def slots(self, key: ConversationKey) -> DecisionInput:
+        """The slots filled so far in a conversation (to prefill a form)."""
+        return self._load(key.id, self._clock()).decision_input()
+
+    def validate_form(self, form: dict[str, Any]) -> dict[str, str]:
+        """Errors by slot name for a submitted form; empty when it is valid."""
+        return form_errors(form)
+
+    def close(self) -> None:
+        """Release the store's connections."""
+        self.store.close()
+
+    def _lock(self, conversation: str) -> threading.Lock:
+        digest = hashlib.blake2b(conversation.encode(), digest_size=4).digest()
+        return self._locks[int.from_bytes(digest, "big") % _LOCKS]
+
+    def _load(self, conversation: str, now: datetime) -> DialogueState:
+        state = DialogueState.from_json(self.store.load_state(conversation))
+        updated = state.updated_at
+        if updated is not None and now - _aware(updated) > self._ttl:
+            return DialogueState()
+        return state
+
+    def _answer(self, question: str) -> list[Reply]:
+        try:
+            return answer_replies(self._answerer.answer(question))
+        except KnowledgeUnavailable as exc:
+            log.warning("knowledge base unavailable: %s", exc)
+        except Exception:  # a broken index must not break the dialogue around it
+            log.exception("knowledge base failed on a question")
+        return [Reply(kind=ReplyKind.error, text=KNOWLEDGE_DOWN)]
+
+    def _record(self, key: ConversationKey, replies: list[Reply], now: datetime) -> None:
+        for reply in replies:
+            rec = reply.recommendation
+            if reply.kind is ReplyKind.recommendation and rec is not None:
+                slots = rec.input.model_dump(mode="json", exclude_unset=True, exclude_none=True)
+                record = DecisionRecord(
+                    user=key.user,
+                    conversation=key.id,
+                    approach=rec.approach.value,
+                    headline=rec.headline,
+                    slots=slots,
+                    created_at=now,
+                )
+                self.store.record_decision(record)
+
+    def _maybe_purge(self, now: datetime) -> None:
+        if self._last_purge is not None and now - self._last_purge < _PURGE_EVERY:
+            return
+        self._last_purge = now
+        removed = self.store.purge_expired(now - self._ttl)
+        if removed:
+            log.info("removed %d expired dialogues", removed)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment

@@ -1,0 +1,253 @@
+"""The Store on SQLAlchemy 2: a SQLite file by default, PostgreSQL by URL (psycopg 3).
+
+Safe across processes: tables are created idempotently under a lock, `claim_event` is
+one INSERT whose unique violation means "already handled", and state writes are single
+upserts. `pool_pre_ping` plus a short retry survives a restarted PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import Engine, create_engine, delete, event, insert, select, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.pool import StaticPool
+from sqlalchemy.schema import CreateIndex, CreateTable
+
+from bot.store.base import DecisionRecord, FeedbackRecord
+from bot.store.tables import Tables, build_tables
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+_RETRIES = (0.2, 0.5, 1.0)  # seconds between attempts when the database connection drops
+
+
+class StoreUnavailable(RuntimeError):
+    """The database cannot be reached or opened; the message says which (no password)."""
+
+
+def normalize_url(url: str) -> str:
+    """postgres:// and postgresql:// become postgresql+psycopg:// (psycopg 3)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _make_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    database = parsed.database or ""
+    if database in ("", ":memory:"):
+        return create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
+    Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    """Stored times are naive UTC, the same in SQLite and PostgreSQL."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+class SqlStore:
+    """The Store protocol over SQLAlchemy. `table_prefix` lets test runs share a database."""
+
+    def __init__(self, url: str, *, table_prefix: str = "advisor_") -> None:
+        self.url = normalize_url(url)
+        self._engine = _make_engine(self.url)
+        self._tables: Tables = build_tables(table_prefix)
+        self._create_tables()
+
+    @property
+    def safe_url(self) -> str:
+        """The URL without its password, for messages and logs."""
+        return make_url(self.url).render_as_string(hide_password=True)
+
+    def _create_tables(self) -> None:
+        def create() -> None:
+            with self._engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    # Two workers starting at once: the second waits, then finds the tables.
+                    conn.execute(text("SELECT pg_advisory_xact_lock(727274)"))
+                for table in self._tables.metadata.sorted_tables:
+                    conn.execute(CreateTable(table, if_not_exists=True))
+                    for index in table.indexes:
+                        conn.execute(CreateIndex(index, if_not_exists=True))
+
+        try:
+            self._retry(create)
+        except OperationalError as exc:
+            raise StoreUnavailable(f"cannot open the database {self.safe_url}: {exc.orig}") from exc
+
+    def _retry(self, work: Callable[[], T]) -> T:
+        for pause in (*_RETRIES, None):
+            try:
+                return work()
+            except OperationalError as exc:
+                if pause is None or not _transient(exc):
+                    raise
+                log.warning("database connection problem, retrying in %.1fs", pause)
+                time.sleep(pause)
+        raise AssertionError("unreachable")
+
+    def _dialect(self) -> Any:
+        """The dialect module whose insert() has ON CONFLICT (both sqlite and postgresql)."""
+        return postgresql if self._engine.dialect.name == "postgresql" else sqlite
+
+    def _upsert_state(self, conversation: str, state: dict[str, Any], now: datetime) -> Any:
+        table = self._tables.states
+        values = {"conversation": conversation, "state": state, "updated_at": now}
+        stmt = self._dialect().insert(table).values(**values)
+        return stmt.on_conflict_do_update(
+            index_elements=[table.c.conversation],
+            set_={"state": stmt.excluded.state, "updated_at": stmt.excluded.updated_at},
+        )
+
+    def load_state(self, conversation: str) -> dict[str, Any] | None:
+        """The saved dialogue state of a conversation, or None."""
+        table = self._tables.states
+        query = select(table.c.state).where(table.c.conversation == conversation)
+
+        def load() -> dict[str, Any] | None:
+            with self._engine.connect() as conn:
+                return conn.execute(query).scalar_one_or_none()
+
+        return self._retry(load)
+
+    def save_state(self, conversation: str, state: dict[str, Any]) -> None:
+        """Insert or replace a conversation's state and touch its updated time."""
+        stmt = self._upsert_state(conversation, state, _naive_utc(datetime.now(UTC)))
+        self._write(stmt)
+
+    def delete_state(self, conversation: str) -> None:
+        table = self._tables.states
+        self._write(delete(table).where(table.c.conversation == conversation))
+
+    def purge_expired(self, older_than: datetime) -> int:
+        """Drop dialogue states (and event claims) idle since before `older_than`."""
+        cutoff = _naive_utc(older_than)
+        states, events = self._tables.states, self._tables.events
+
+        def purge() -> int:
+            with self._engine.begin() as conn:
+                conn.execute(delete(events).where(events.c.claimed_at < cutoff))
+                return conn.execute(delete(states).where(states.c.updated_at < cutoff)).rowcount
+
+        return int(self._retry(purge))
+
+    def claim_event(self, event_id: str) -> bool:
+        """True the first time an event id is claimed, False for every retry of it."""
+        table = self._tables.events
+        now = _naive_utc(datetime.now(UTC))
+        stmt = (
+            self._dialect()
+            .insert(table)
+            .values(event_id=event_id, claimed_at=now)
+            .on_conflict_do_nothing()
+            .returning(table.c.event_id)
+        )
+
+        def claim() -> bool:
+            with self._engine.begin() as conn:
+                return conn.execute(stmt).first() is not None
+
+        try:
+            return self._retry(claim)
+        except IntegrityError:  # a racing insert that slipped past ON CONFLICT
+            return False
+
+    def add_feedback(self, record: FeedbackRecord) -> None:
+        values = {**record.__dict__, "created_at": _naive_utc(record.created_at)}
+        self._write(insert(self._tables.feedback).values(**values))
+
+    def list_feedback(self, limit: int = 50) -> list[FeedbackRecord]:
+        table = self._tables.feedback
+        query = select(table).order_by(table.c.created_at.desc(), table.c.id.desc()).limit(limit)
+        rows = self._rows(query)
+        return [
+            FeedbackRecord(
+                user=r.user,
+                conversation=r.conversation,
+                message_ref=r.message_ref,
+                rating=r.rating,
+                reason=r.reason,
+                created_at=_aware(r.created_at),
+            )
+            for r in rows
+        ]
+
+    def record_decision(self, record: DecisionRecord) -> None:
+        values = {**record.__dict__, "created_at": _naive_utc(record.created_at)}
+        self._write(insert(self._tables.decisions).values(**values))
+
+    def recent_decisions(self, user: str, limit: int = 5) -> list[DecisionRecord]:
+        table = self._tables.decisions
+        query = (
+            select(table)
+            .where(table.c.user == user)
+            .order_by(table.c.created_at.desc(), table.c.id.desc())
+            .limit(limit)
+        )
+        return [
+            DecisionRecord(
+                user=r.user,
+                conversation=r.conversation,
+                approach=r.approach,
+                headline=r.headline,
+                slots=dict(r.slots),
+                created_at=_aware(r.created_at),
+            )
+            for r in self._rows(query)
+        ]
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    def drop_tables(self) -> None:
+        """Remove this store's tables (tests that share a database clean up with it)."""
+        self._tables.metadata.drop_all(self._engine)
+
+    def _write(self, stmt: Any) -> None:
+        """Run one statement in its own transaction."""
+
+        def run() -> None:
+            with self._engine.begin() as conn:
+                conn.execute(stmt)
+
+        return self._retry(run)
+
+    def _rows(self, query: Any) -> list[Any]:
+        def run() -> list[Any]:
+            with self._engine.connect() as conn:
+                return list(conn.execute(query))
+
+        return self._retry(run)
+
+
+def _transient(exc: OperationalError) -> bool:
+    """A dropped or refused connection (worth a retry), not a locked or missing table."""
+    return bool(exc.connection_invalidated) or "connect" in str(exc.orig).lower()

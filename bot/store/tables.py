@@ -1,0 +1,73 @@
+"""The store's tables, built for a name prefix (so parallel test runs never collide)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+_Json = JSON().with_variant(JSONB(), "postgresql")
+
+
+@dataclass(frozen=True)
+class Tables:
+    metadata: MetaData
+    states: Table
+    events: Table
+    feedback: Table
+    decisions: Table
+
+
+def build_tables(prefix: str) -> Tables:
+    """The four tables: dialogue states, claimed events, feedback and decisions."""
+    metadata = MetaData()
+    states = Table(
+        f"{prefix}dialogue_state",
+        metadata,
+        Column("conversation", String(512), primary_key=True),
+        Column("state", _Json, nullable=False),
+        Column("updated_at", DateTime, nullable=False),
+        Index(f"{prefix}dialogue_state_updated", "updated_at"),
+    )
+    events = Table(
+        f"{prefix}claimed_event",
+        metadata,
+        Column("event_id", String(255), primary_key=True),
+        Column("claimed_at", DateTime, nullable=False),
+        Index(f"{prefix}claimed_event_at", "claimed_at"),
+    )
+    feedback = Table(
+        f"{prefix}feedback",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("user", String(255), nullable=False),
+        Column("conversation", String(512), nullable=False),
+        Column("message_ref", String(255), nullable=False),
+        Column("rating", Integer, nullable=False),
+        Column("reason", Text),
+        Column("created_at", DateTime, nullable=False),
+    )
+    decisions = Table(
+        f"{prefix}decision",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("user", String(255), nullable=False),
+        Column("conversation", String(512), nullable=False),
+        Column("approach", String(32), nullable=False),
+        Column("headline", Text, nullable=False),
+        Column("slots", _Json, nullable=False),
+        Column("created_at", DateTime, nullable=False),
+        Index(f"{prefix}decision_user", "user", "created_at"),
+    )
+    return Tables(metadata, states, events, feedback, decisions)
