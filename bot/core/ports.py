@@ -7,7 +7,10 @@ from typing import Any, Literal, Protocol
 from pydantic import BaseModel, Field
 
 from bot.core.messages import ConversationKey, Inbound, Reply
-from bot.engine.models import DecisionInput
+from bot.engine.models import Citation, DecisionInput
+
+# A chunk's text starts with its heading path: "Doc title > Section > Sub-heading".
+HEADING_PATH_SEPARATOR = " > "
 
 
 class Source(BaseModel):
@@ -19,6 +22,19 @@ class Source(BaseModel):
     path: str = Field(description="File path relative to the knowledge folder")
     score: float
     text: str
+
+    @property
+    def heading(self) -> str:
+        """The heading of the section this chunk comes from (the title for an intro)."""
+        heading_path = self.text.split("\n", 1)[0].strip()
+        prefix = f"{self.title}{HEADING_PATH_SEPARATOR}"
+        if heading_path.startswith(prefix):
+            return heading_path[len(prefix) :]
+        return heading_path or self.title
+
+    def citation(self) -> Citation:
+        """This source as a Citation: section id, section heading, file."""
+        return Citation(section=self.section, title=self.heading, path=self.path)
 
 
 class Answer(BaseModel):

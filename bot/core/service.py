@@ -40,9 +40,7 @@ def answer_replies(answer: Answer) -> list[Reply]:
     citations: dict[tuple[str, str], Citation] = {}
     for source in answer.sources:
         key = (source.path, source.section)
-        citations.setdefault(
-            key, Citation(section=source.section, title=source.title, path=source.path)
-        )
+        citations.setdefault(key, source.citation())
     return [Reply(kind=ReplyKind.answer, text=answer.answer, citations=list(citations.values()))]
 
 

@@ -10,21 +10,16 @@ from __future__ import annotations
 
 from bot.core.ports import Answer, Source
 from bot.engine.models import Citation
-from bot.rag.documents import PATH_SEPARATOR
 
 
 def section_heading(source: Source) -> str:
     """The heading of the section a source comes from (the title for an intro)."""
-    heading_path = source.text.split("\n", 1)[0].strip()
-    prefix = f"{source.title}{PATH_SEPARATOR}"
-    if heading_path.startswith(prefix):
-        return heading_path[len(prefix) :]
-    return heading_path or source.title
+    return source.heading
 
 
 def to_citation(source: Source) -> Citation:
     """The source as the engine's Citation: section id, section heading, file."""
-    return Citation(section=source.section, title=section_heading(source), path=source.path)
+    return source.citation()
 
 
 def citation_lines(answer: Answer) -> list[str]:

@@ -13,10 +13,12 @@ from pathlib import PurePosixPath
 
 import yaml
 
+from bot.core.ports import HEADING_PATH_SEPARATOR
+
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
 _FENCE = re.compile(r"^\s*(```|~~~)")
-PATH_SEPARATOR = " > "
+PATH_SEPARATOR = HEADING_PATH_SEPARATOR
 # libyaml's safe loader when PyYAML was built with it (10x faster), else the Python one
 _YAML_LOADER = getattr(
     yaml, "CSafeLoader", yaml.SafeLoader
