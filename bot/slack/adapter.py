@@ -1,0 +1,119 @@
+"""The Slack adapter's work, after the ack: run a turn through the core and post the replies.
+
+Knows the core, the store and the poster; knows nothing about Bolt or HTTP.
+Every failure ends in a short message to the person, never in silence.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.core.messages import Inbound, Reply, ReplyKind
+from bot.core.ports import ConversationCore, KnowledgeUnavailable
+from bot.slack.blocks import RenderContext, SlackMessage, notice, render_replies
+from bot.slack.inbound import Destination, Turn
+from bot.slack.poster import Poster
+from bot.slack.refs import ConversationRef
+from bot.store.base import Store
+
+log = logging.getLogger(__name__)
+
+FAILURE_TEXT = (
+    "Sorry, something went wrong on my side and I could not finish that. "
+    "Nothing you told me is lost; please try again in a moment."
+)
+KNOWLEDGE_DOWN_TEXT = (
+    "The knowledge base is unavailable right now, so I can't answer questions. "
+    "Decisions still work: try `/advisor decide` or tell me about your feature."
+)
+SHARE_PREFIX = "share:"
+THREAD_PREFIX = "thread-active:"
+TITLED_PREFIX = "assistant-titled:"
+
+
+class SlackAdapter:
+    """Runs turns through the core and posts what comes back."""
+
+    def __init__(self, core: ConversationCore, store: Store, poster: Poster) -> None:
+        self.core = core
+        self.store = store
+        self.poster = poster
+
+    @property
+    def client(self) -> WebClient:
+        return self.poster.client
+
+    def converse(self, turn: Turn) -> list[Reply]:
+        """One turn: the core's replies posted to the turn's destination. Never raises."""
+        try:
+            replies = self._replies(turn.inbound)
+            self._post_replies(turn, replies)
+            return replies
+        except Exception:
+            log.exception("turn failed in %s", turn.inbound.key.id)
+            self.tell(turn.dest, FAILURE_TEXT)
+            return []
+
+    def _replies(self, inbound: Inbound) -> list[Reply]:
+        # The core serializes a conversation's turns and records recommendations itself.
+        try:
+            return self.core.handle(inbound)
+        except KnowledgeUnavailable:
+            log.warning("knowledge base unavailable for %s", inbound.key.id)
+            return [Reply(kind=ReplyKind.error, text=KNOWLEDGE_DOWN_TEXT)]
+
+    def _post_replies(self, turn: Turn, replies: Sequence[Reply]) -> None:
+        share_id = uuid.uuid4().hex if turn.dest.ephemeral else None
+        ctx = RenderContext(conv=ConversationRef.of(turn.inbound.key), share_id=share_id)
+        messages = render_replies(replies, ctx)
+        if share_id:
+            self._keep_for_sharing(share_id, turn, messages)
+        self.poster.send(turn.dest, messages)
+
+    def _keep_for_sharing(self, share_id: str, turn: Turn, messages: list[SlackMessage]) -> None:
+        state = {
+            "channel": turn.dest.channel,
+            "user": turn.inbound.key.user,
+            "messages": [{"text": m.text, "blocks": m.blocks} for m in messages],
+        }
+        self.store.save_state(SHARE_PREFIX + share_id, state)
+
+    def tell(self, dest: Destination, text: str) -> None:
+        """A short message to the person; logged, not raised, when Slack cannot take it."""
+        try:
+            self.poster.post(dest, notice(text))
+        except Exception:
+            log.exception("could not tell the user in %s", dest.channel)
+
+    # --- threads Advisor takes part in -------------------------------------------------
+
+    def mark_thread(self, conv: ConversationRef) -> None:
+        """Remember that Advisor is in this thread, so follow-ups need no mention."""
+        self.store.save_state(_thread_key(conv), {"since": datetime.now(UTC).isoformat()})
+
+    def in_thread(self, conv: ConversationRef) -> bool:
+        return self.store.load_state(_thread_key(conv)) is not None
+
+    def first_in_assistant_thread(self, conv: ConversationRef) -> bool:
+        """True once per assistant thread: the first message sets the thread's title."""
+        key = TITLED_PREFIX + _thread_key(conv).removeprefix(THREAD_PREFIX)
+        if self.store.load_state(key) is not None:
+            return False
+        self.store.save_state(key, {"at": datetime.now(UTC).isoformat()})
+        return True
+
+    def shared_reply(self, share_id: str) -> dict[str, Any] | None:
+        return self.store.load_state(SHARE_PREFIX + share_id)
+
+    def forget_shared(self, share_id: str) -> None:
+        self.store.delete_state(SHARE_PREFIX + share_id)
+
+
+def _thread_key(conv: ConversationRef) -> str:
+    return f"{THREAD_PREFIX}{conv.w}:{conv.c}:{conv.t}"

@@ -1,0 +1,212 @@
+"""Replies as Slack messages: Block Kit built with slack_sdk.models. Pure functions.
+
+Every message has a fallback `text` (notifications, screen readers), at most
+50 blocks, and section texts of at most 3,000 characters; longer content is
+split over several blocks and, when needed, several messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.core.messages import Reply, ReplyKind
+from bot.engine.models import DecisionInput
+from bot.slack import refs
+from bot.slack.card import citation_lines, recommendation_blocks
+from bot.slack.mrkdwn import split_text, to_mrkdwn, truncate
+from bot.slack.refs import ButtonValue, ConversationRef
+
+MAX_BLOCKS = 50
+MAX_ACTIONS = 25  # elements in one actions block
+BUTTON_TEXT_LIMIT = 75
+FALLBACK_LIMIT = 3000
+SKIP_VALUE = "skip"  # a choice the core offers that skips the question
+
+_FEEDBACK_KINDS = {ReplyKind.answer, ReplyKind.abstain, ReplyKind.recommendation, ReplyKind.what_if}
+_DIALOGUE_KINDS = {
+    ReplyKind.question,
+    ReplyKind.summary,
+    ReplyKind.recommendation,
+    ReplyKind.what_if,
+}
+
+HELP_TEXT = (
+    "*Advisor* helps your team choose between a better prompt, retrieval (RAG) and fine-tuning.\n"
+    "• `/advisor <question>`: ask anything the knowledge base covers, e.g. "
+    "`/advisor what does fine-tuning cost?` (only you see the answer; share it if you like)\n"
+    "• `/advisor decide`: fill in a short form and get a recommendation\n"
+    "• Mention @Advisor in a channel: it answers in the thread and follows the thread after that\n"
+    "• Send it a direct message: questions, or “should we fine-tune our classifier?”\n"
+    "Say *start over* at any time to begin a new decision."
+)
+
+
+@dataclass(frozen=True)
+class SlackMessage:
+    """One chat message: fallback text plus blocks (as JSON-ready dicts)."""
+
+    text: str
+    blocks: list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """Where the replies go: the conversation buttons refer to, and whether it is private."""
+
+    conv: ConversationRef
+    share_id: str | None = None  # set for ephemeral replies: adds "Share to channel"
+
+
+def render_replies(replies: Sequence[Reply], ctx: RenderContext) -> list[SlackMessage]:
+    """The core's replies as as few messages as Slack's limits allow."""
+    blocks: list[Block] = []
+    for index, reply in enumerate(replies):
+        if index:
+            blocks.append(DividerBlock())
+        blocks += reply_blocks(reply, ctx.conv)
+    footer = footer_block(replies, ctx)
+    fallback = fallback_text(replies)
+    return pack(blocks, fallback, footer)
+
+
+def reply_blocks(reply: Reply, conv: ConversationRef) -> list[Block]:
+    """One reply's content and its own buttons (choices for a question)."""
+    text = to_mrkdwn(reply.text)
+    if reply.kind == ReplyKind.error:
+        text = f"⚠️ {text}"
+    blocks: list[Block] = text_sections(text) if reply.text.strip() else []
+    if reply.changes:
+        blocks += text_sections(
+            "*What changed*\n" + "\n".join(f"• {to_mrkdwn(c)}" for c in reply.changes)
+        )
+    if reply.kind == ReplyKind.summary and reply.slots is not None:
+        blocks += slot_fields(reply.slots)
+    if reply.recommendation is not None:
+        blocks += recommendation_blocks(reply.recommendation)
+    elif reply.citations:
+        blocks.append(context(citation_lines(reply.citations)))
+    if reply.kind == ReplyKind.question:
+        blocks += question_actions(reply, conv)
+    return blocks
+
+
+def text_sections(text: str) -> list[Block]:
+    """mrkdwn text as one or more section blocks within the 3,000-character limit."""
+    return [SectionBlock(text=MarkdownTextObject(text=piece)) for piece in split_text(text)]
+
+
+def context(text: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=truncate(text, 3000))])
+
+
+def slot_fields(slots: DecisionInput) -> list[Block]:
+    """What was understood, as two-column fields (10 per section)."""
+    filled = [
+        f"*{name.replace('_', ' ')}*\n{_slot_text(value)}"
+        for name, value in slots.model_dump(mode="json").items()
+        if value is not None
+    ]
+    return [SectionBlock(fields=filled[i : i + 10]) for i in range(0, len(filled), 10)]
+
+
+def _slot_text(value: object) -> str:
+    return truncate(str(value), 200)
+
+
+def question_actions(reply: Reply, conv: ConversationRef) -> list[Block]:
+    """Buttons for the choices (25 to a block), Skip unless offered, and the form."""
+    buttons = [
+        button(
+            choice.label,
+            f"{refs.CHOICE}{i}",
+            ButtonValue(conv=conv, slot=reply.slot, value=choice.value),
+        )
+        for i, choice in enumerate(reply.choices)
+    ]
+    if not any(choice.value == SKIP_VALUE for choice in reply.choices):
+        buttons.append(button("Skip", refs.SKIP, ButtonValue(conv=conv, slot=reply.slot)))
+    buttons.append(button("Open the form", refs.OPEN_FORM, ButtonValue(conv=conv)))
+    return [
+        ActionsBlock(elements=buttons[i : i + MAX_ACTIONS])
+        for i in range(0, len(buttons), MAX_ACTIONS)
+    ]
+
+
+def footer_block(replies: Sequence[Reply], ctx: RenderContext) -> ActionsBlock | None:
+    """Feedback, Start over and Share buttons under a message, as they apply."""
+    kinds = {r.kind for r in replies}
+    buttons: list[ButtonElement] = []
+    rated = [r.kind for r in replies if r.kind in _FEEDBACK_KINDS]
+    if rated:
+        kind = ReplyKind.recommendation if ReplyKind.recommendation in rated else rated[-1]
+        value = ButtonValue(conv=ctx.conv, kind=kind.value)
+        buttons.append(button("👍 Helpful", refs.FEEDBACK_UP, value))
+        buttons.append(button("👎 Not helpful", refs.FEEDBACK_DOWN, value))
+    if kinds & _DIALOGUE_KINDS:
+        buttons.append(button("Start over", refs.START_OVER, ButtonValue(conv=ctx.conv)))
+    if ctx.share_id:
+        share = ButtonValue(conv=ctx.conv, share=ctx.share_id)
+        buttons.append(button("Share to channel", refs.SHARE, share, style="primary"))
+    return ActionsBlock(block_id="advisor_footer", elements=buttons) if buttons else None
+
+
+def button(
+    label: str, action_id: str, value: ButtonValue, style: str | None = None
+) -> ButtonElement:
+    """A button whose value routes the click back to its conversation."""
+    return ButtonElement(
+        text=truncate(label, BUTTON_TEXT_LIMIT),
+        action_id=action_id,
+        value=refs.encode(value),
+        style=style,
+    )
+
+
+def fallback_text(replies: Sequence[Reply]) -> str:
+    """Text for notifications and screen readers: the replies' text as mrkdwn, shortened."""
+    parts = [to_mrkdwn(r.text.strip()) for r in replies if r.text.strip()]
+    if not parts and any(r.recommendation for r in replies):
+        parts = [r.recommendation.headline for r in replies if r.recommendation]
+    return truncate("\n\n".join(parts) or "Advisor", FALLBACK_LIMIT)
+
+
+def pack(blocks: list[Block], fallback: str, footer: Block | None = None) -> list[SlackMessage]:
+    """Blocks into messages of at most 50 blocks; the footer goes under the last one."""
+    room = MAX_BLOCKS - (1 if footer is not None else 0)
+    chunks = [blocks[i : i + MAX_BLOCKS] for i in range(0, len(blocks), MAX_BLOCKS)] or [[]]
+    if len(chunks[-1]) > room:
+        chunks.append([])
+    if footer is not None:
+        chunks[-1].append(footer)
+    messages = []
+    for index, chunk in enumerate(chunks):
+        text = fallback if index == 0 else truncate(f"(continued) {fallback}", FALLBACK_LIMIT)
+        messages.append(SlackMessage(text=text, blocks=[b.to_dict() for b in chunk]))
+    return messages
+
+
+def notice(text: str) -> SlackMessage:
+    """A short message of plain mrkdwn: acknowledgements and failures."""
+    return SlackMessage(
+        text=truncate(text, FALLBACK_LIMIT), blocks=[b.to_dict() for b in text_sections(text)]
+    )
+
+
+def help_message() -> SlackMessage:
+    """How to use Advisor in Slack."""
+    return SlackMessage(
+        text="Advisor: ask a question with /advisor <question>, or run /advisor decide.",
+        blocks=[b.to_dict() for b in text_sections(HELP_TEXT)],
+    )

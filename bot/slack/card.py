@@ -1,0 +1,140 @@
+"""The recommendation card: a `Recommendation` as Block Kit blocks. Pure functions."""
+
+from __future__ import annotations
+
+from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.engine.models import Approach, Citation, CostComparison, CostEstimate, Recommendation
+from bot.engine.sections import SECTIONS
+from bot.slack.mrkdwn import escape, split_text, to_mrkdwn, truncate
+
+HEADER_LIMIT = 150
+
+APPROACH_LABELS: dict[Approach, tuple[str, str]] = {
+    Approach.done: ("✅", "You're done: keep the prompt"),
+    Approach.iterate_prompt: ("✏️", "Keep improving the prompt"),
+    Approach.add_rag: ("📚", "Add retrieval (RAG)"),
+    Approach.collect_data: ("🗂️", "Collect more data first"),
+    Approach.fine_tune: ("🎯", "Fine-tune"),
+    Approach.hybrid: ("🔀", "Combine prompting and fine-tuning"),
+    Approach.rethink: ("🤔", "Rethink the approach"),
+}
+
+
+def approach_label(approach: Approach | str) -> str:
+    """A person's name for an approach, with its emoji."""
+    try:
+        emoji, label = APPROACH_LABELS[Approach(approach)]
+    except ValueError:
+        return str(approach)
+    return f"{emoji} {label}"
+
+
+def recommendation_blocks(rec: Recommendation) -> list[Block]:
+    """The whole card: headline, why, cost over time, next steps, what would change it."""
+    header = truncate(f"Recommendation: {approach_label(rec.approach)}", HEADER_LIMIT)
+    headline = to_mrkdwn(rec.headline).replace("*", "")
+    blocks: list[Block] = [HeaderBlock(text=header), *_sections(f"*{headline}*")]
+    if rec.rules:
+        blocks += _sections(
+            "*Why*\n" + "\n".join(_rule_line(r.reason, r.section) for r in rec.rules)
+        )
+    if rec.cost is not None:
+        blocks += cost_blocks(rec.cost)
+    if rec.next_steps:
+        steps = "\n".join(f"{i}. {to_mrkdwn(s)}" for i, s in enumerate(rec.next_steps, 1))
+        blocks += _sections("*Next steps*\n" + steps)
+    if rec.what_would_change:
+        blocks += _sections(
+            "*What would change it*\n"
+            + "\n".join(f"• {to_mrkdwn(w.text)}" for w in rec.what_would_change)
+        )
+    if rec.missing:
+        sharpen = "; ".join(
+            f"*{escape(m.slot.replace('_', ' '))}* ({to_mrkdwn(m.why)})" for m in rec.missing[:3]
+        )
+        blocks.append(_context(f"Would sharpen this: {sharpen}"))
+    if rec.citations:
+        blocks.append(_context(citation_lines(rec.citations)))
+    return blocks
+
+
+def _rule_line(reason: str, section: str) -> str:
+    title = SECTIONS.get(section, (section, ""))[0]
+    return f"• {to_mrkdwn(reason)} — _{escape(title)}_"
+
+
+def cost_blocks(cost: CostComparison) -> list[Block]:
+    """One cost table per price table, the break-even, and any disagreement between tables."""
+    blocks: list[Block] = []
+    for estimate in cost.estimates:
+        blocks += _sections(_estimate_text(estimate))
+        blocks.append(
+            _context(
+                f"Prices: {escape(estimate.price_table)} · {escape(estimate.source)} · "
+                f"as of {escape(estimate.as_of)}"
+            )
+        )
+    if cost.disagreement:
+        blocks += _sections(f"⚠️ {to_mrkdwn(cost.disagreement)}")
+    return blocks
+
+
+def _estimate_text(e: CostEstimate) -> str:
+    title = (
+        f"*Cost over {e.horizon_months} months* ({e.monthly_requests:,} requests/month, "
+        f"{e.tokens_per_request:,} tokens each; {escape(e.price_table)})"
+    )
+    if e.break_even_month is None:
+        verdict = f"No break-even within {e.horizon_months} months: prompting stays cheaper."
+    else:
+        verdict = f"Break-even: month {e.break_even_month}; fine-tuning is cheaper from then on."
+    training = f"Training: {e.training_runs} run(s), {usd(e.training_usd)} (retraining each year)."
+    return f"{title}\n```\n{cost_table(e)}\n```\n{verdict}\n{training}"
+
+
+def cost_table(e: CostEstimate) -> str:
+    """A fixed-width table of cumulative cost at a few months of the horizon."""
+    wanted = _table_months(e.horizon_months, e.break_even_month)
+    rows = [p for p in e.timeline if p.month in wanted] or e.timeline[-1:]
+    lines = [f"{'Month':>5}  {'Prompting':>12}  {'Fine-tuning':>12}"]
+    lines += [
+        f"{p.month:>5}  {usd(p.prompting_usd):>12}  {usd(p.fine_tuning_usd):>12}" for p in rows
+    ]
+    return "\n".join(lines)
+
+
+def _table_months(horizon: int, break_even: int | None) -> set[int]:
+    months = {1, 3, 6, horizon} | set(range(12, horizon + 1, 12))
+    if break_even is not None:
+        months.add(break_even)
+    return {m for m in months if m <= horizon}
+
+
+def usd(amount: float) -> str:
+    """Dollars as people write them: $1,234 or $12.50."""
+    if abs(amount) >= 100:
+        return f"${amount:,.0f}"
+    return f"${amount:,.2f}"
+
+
+def citation_lines(citations: list[Citation]) -> str:
+    """Numbered citations, one per line: [1] Title — file#section."""
+    return "\n".join(
+        f"[{i}] {escape(c.title)} — `{escape(c.path)}#{escape(c.section)}`"
+        for i, c in enumerate(citations, 1)
+    )
+
+
+def _sections(text: str) -> list[Block]:
+    return [SectionBlock(text=MarkdownTextObject(text=piece)) for piece in split_text(text)]
+
+
+def _context(text: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=truncate(text, 3000))])

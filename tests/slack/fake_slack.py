@@ -1,0 +1,232 @@
+"""A fake Slack Web API on 127.0.0.1 that records every call and answers like Slack.
+
+It also serves response_url hooks (POST /hooks/...), and can be told to fail:
+`fail_next(2, status=429, retry_after=0)` or `fail_next(1, status=500)`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl
+
+BOT_USER_ID = "UADVISOR"
+BOT_ID = "BADVISOR"
+HOOK_METHOD = "response_url"
+
+
+@dataclass
+class Call:
+    """One request the fake received."""
+
+    method: str
+    params: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=dict)
+    at: float = field(default_factory=time.perf_counter)  # when it arrived
+
+    def blocks(self) -> list[dict[str, Any]]:
+        raw = self.params.get("blocks") or []
+        return json.loads(raw) if isinstance(raw, str) else list(raw)
+
+    def block_text(self) -> str:
+        """Every text in the blocks, joined: what a person would read."""
+        return json.dumps(self.blocks(), ensure_ascii=False)
+
+    def action_ids(self) -> list[str]:
+        return [
+            element.get("action_id", "")
+            for block in self.blocks()
+            if block.get("type") == "actions"
+            for element in block.get("elements", [])
+        ]
+
+
+@dataclass
+class Failure:
+    status: int
+    retry_after: int | None = None
+    method: str | None = None  # only calls to this method fail
+
+
+class FakeSlack:
+    """Start with `with FakeSlack() as slack:`; `slack.api_url` is the Web API base URL."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.failed: list[Call] = []  # calls answered with a scripted failure
+        self.failures: list[Failure] = []
+        self.errors: dict[str, str] = {}  # method -> Slack error code (ok: false)
+        self._cond = threading.Condition()
+        self._ts = itertools.count(1)
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base_url}/api/"
+
+    def hook_url(self, name: str = "cmd") -> str:
+        return f"{self.base_url}/hooks/{name}"
+
+    def __enter__(self) -> FakeSlack:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    # --- scripting ----------------------------------------------------------------
+
+    def fail_next(
+        self, count: int, status: int, retry_after: int | None = None, method: str | None = None
+    ) -> None:
+        """The next `count` calls (to `method`, if given) answer with this HTTP status."""
+        with self._cond:
+            self.failures += [Failure(status, retry_after, method) for _ in range(count)]
+
+    def reply_error(self, method: str, error: str) -> None:
+        """Calls to `method` answer `{"ok": false, "error": error}` from now on."""
+        self.errors[method] = error
+
+    # --- reading ------------------------------------------------------------------
+
+    def posted(self) -> list[Call]:
+        """Every call but auth.test (Bolt's own look-up of the bot's identity)."""
+        with self._cond:
+            return [c for c in self.calls if c.method != "auth.test"]
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self._cond:
+            return [c for c in self.calls if c.method == method]
+
+    def wait_for(
+        self, predicate: Callable[[list[Call]], bool], timeout: float = 10.0, what: str = "calls"
+    ) -> list[Call]:
+        """Wait until the recorded calls satisfy `predicate` (bounded); returns them."""
+        with self._cond:
+            if not self._cond.wait_for(lambda: predicate(list(self.calls)), timeout=timeout):
+                seen = [(c.method, c.params.get("text", "")[:60]) for c in self.calls]
+                raise AssertionError(f"timed out waiting for {what}; calls: {seen}")
+            return list(self.calls)
+
+    def wait_for_method(self, method: str, count: int = 1, timeout: float = 10.0) -> list[Call]:
+        """Wait until `method` was called at least `count` times; returns those calls."""
+        self.wait_for(
+            lambda calls: sum(c.method == method for c in calls) >= count, timeout, method
+        )
+        return self.calls_to(method)
+
+    # --- serving ------------------------------------------------------------------
+
+    def _record(self, call: Call) -> tuple[int, dict[str, str], dict[str, Any] | str]:
+        with self._cond:
+            failure = self._take_failure(call.method)
+            (self.calls if failure is None else self.failed).append(call)
+            self._cond.notify_all()
+        if failure is not None:
+            headers = (
+                {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
+            )
+            return (
+                failure.status,
+                headers,
+                {"ok": False, "error": "ratelimited" if failure.status == 429 else "fatal_error"},
+            )
+        if call.method == HOOK_METHOD:
+            return 200, {}, "ok"
+        if call.method in self.errors:
+            return 200, {}, {"ok": False, "error": self.errors[call.method]}
+        return 200, {}, self._answer(call)
+
+    def _take_failure(self, method: str) -> Failure | None:
+        for index, failure in enumerate(self.failures):
+            if failure.method in (None, method):
+                return self.failures.pop(index)
+        return None
+
+    def _answer(self, call: Call) -> dict[str, Any]:
+        p = call.params
+        if call.method == "auth.test":
+            return {
+                "ok": True,
+                "user_id": BOT_USER_ID,
+                "bot_id": BOT_ID,
+                "team_id": "T1",
+                "user": "advisor",
+            }
+        if call.method == "chat.postMessage":
+            ts = f"1700000000.{next(self._ts):06d}"
+            return {
+                "ok": True,
+                "channel": p.get("channel"),
+                "ts": ts,
+                "message": {"text": p.get("text"), "ts": ts},
+            }
+        if call.method == "chat.postEphemeral":
+            return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
+        if call.method in ("views.open", "views.publish", "views.update"):
+            return {"ok": True, "view": {"id": "V123", "hash": "h1"}}
+        if call.method == "conversations.replies":
+            return {"ok": True, "messages": [], "has_more": False}
+        return {"ok": True}
+
+
+def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length).decode("utf-8")
+            if self.path.startswith("/api/"):
+                method = self.path[len("/api/") :].split("?")[0]
+            elif self.path.startswith("/hooks/"):
+                method = HOOK_METHOD
+            else:
+                self._send(404, {}, {"ok": False, "error": "unknown_path"})
+                return
+            call = Call(
+                method, _params(raw, self.headers.get("Content-Type", "")), dict(self.headers)
+            )
+            self._send(*fake._record(call))
+
+        def _send(self, status: int, headers: dict[str, str], body: dict[str, Any] | str) -> None:
+            data = (body if isinstance(body, str) else json.dumps(body)).encode()
+            self.send_response(status)
+            self.send_header(
+                "Content-Type", "application/json" if not isinstance(body, str) else "text/plain"
+            )
+            self.send_header("Content-Length", str(len(data)))
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, format: str, *args: Any) -> None:  # quiet
+            return
+
+    return Handler
+
+
+def _params(raw: str, content_type: str) -> dict[str, Any]:
+    if not raw:
+        return {}
+    if "json" in content_type:
+        parsed = json.loads(raw)
+        return parsed if isinstance(parsed, dict) else {"_": parsed}
+    return dict(parse_qsl(raw, keep_blank_values=True))
