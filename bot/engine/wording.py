@@ -3,6 +3,18 @@
 from __future__ import annotations
 
 from bot.engine.facts import Facts
+from bot.engine.models import Approach
+
+# What every channel calls each approach, so Slack and the terminal say the same thing.
+APPROACH_TITLES: dict[Approach, str] = {
+    Approach.done: "Done: prompt engineering is enough",
+    Approach.iterate_prompt: "Keep improving the prompt",
+    Approach.add_rag: "Add retrieval (RAG)",
+    Approach.collect_data: "Collect training data first",
+    Approach.fine_tune: "Fine-tune",
+    Approach.hybrid: "Combine prompting and fine-tuning",
+    Approach.rethink: "Rethink the problem",
+}
 
 LANGUAGE_NAMES = {
     "ar": "Arabic",

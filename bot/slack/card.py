@@ -12,28 +12,29 @@ from slack_sdk.models.blocks import (
 
 from bot.engine.models import Approach, Citation, CostComparison, CostEstimate, Recommendation
 from bot.engine.sections import SECTIONS
+from bot.engine.wording import APPROACH_TITLES
 from bot.slack.mrkdwn import escape, split_text, to_mrkdwn, truncate
 
 HEADER_LIMIT = 150
 
-APPROACH_LABELS: dict[Approach, tuple[str, str]] = {
-    Approach.done: ("✅", "You're done: keep the prompt"),
-    Approach.iterate_prompt: ("✏️", "Keep improving the prompt"),
-    Approach.add_rag: ("📚", "Add retrieval (RAG)"),
-    Approach.collect_data: ("🗂️", "Collect more data first"),
-    Approach.fine_tune: ("🎯", "Fine-tune"),
-    Approach.hybrid: ("🔀", "Combine prompting and fine-tuning"),
-    Approach.rethink: ("🤔", "Rethink the approach"),
+APPROACH_EMOJI: dict[Approach, str] = {
+    Approach.done: "✅",
+    Approach.iterate_prompt: "✏️",
+    Approach.add_rag: "📚",
+    Approach.collect_data: "🗂️",
+    Approach.fine_tune: "🎯",
+    Approach.hybrid: "🔀",
+    Approach.rethink: "🤔",
 }
 
 
 def approach_label(approach: Approach | str) -> str:
     """A person's name for an approach, with its emoji."""
     try:
-        emoji, label = APPROACH_LABELS[Approach(approach)]
+        known = Approach(approach)
     except ValueError:
         return str(approach)
-    return f"{emoji} {label}"
+    return f"{APPROACH_EMOJI[known]} {APPROACH_TITLES[known]}"
 
 
 def recommendation_blocks(rec: Recommendation) -> list[Block]:

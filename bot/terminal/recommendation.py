@@ -11,23 +11,23 @@ from rich.table import Table
 from rich.text import Text
 
 from bot.engine.models import Approach, CostComparison, CostEstimate, Recommendation
-from bot.engine.wording import usd
+from bot.engine.wording import APPROACH_TITLES, usd
 
-LABELS: dict[Approach, tuple[str, str]] = {
-    Approach.done: ("Done: prompt engineering is enough", "green"),
-    Approach.iterate_prompt: ("Keep improving the prompt", "cyan"),
-    Approach.add_rag: ("Add retrieval (RAG)", "cyan"),
-    Approach.collect_data: ("Collect training data first", "yellow"),
-    Approach.fine_tune: ("Fine-tune", "magenta"),
-    Approach.hybrid: ("Combine prompting and fine-tuning", "magenta"),
-    Approach.rethink: ("Rethink the problem", "red"),
+COLOURS: dict[Approach, str] = {
+    Approach.done: "green",
+    Approach.iterate_prompt: "cyan",
+    Approach.add_rag: "cyan",
+    Approach.collect_data: "yellow",
+    Approach.fine_tune: "magenta",
+    Approach.hybrid: "magenta",
+    Approach.rethink: "red",
 }
 TABLE_LABELS = {"guide": "guide", "openai-gpt-4o-2024-08": "GPT-4o 2024-08"}
 
 
 def render_recommendation(rec: Recommendation) -> RenderableType:
     """The whole card: approach, why, cost over time, next steps, what would change it."""
-    label, colour = LABELS[rec.approach]
+    label, colour = APPROACH_TITLES[rec.approach], COLOURS[rec.approach]
     parts: list[RenderableType] = [
         Text.assemble((rec.headline, "bold")),
         _section("Why", _rules(rec)),
