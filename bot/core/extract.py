@@ -161,6 +161,9 @@ def _rate_slot(
         return "systematic_failure_share", value
     if p.FAIL_AFTER.match(after) or p.FAIL_BEFORE.search(before):
         return "success_rate", round(1 - value, 6)
+    if _describes_cause(scan):
+        # "mostly our jargon, about 20% of cases": the share failing for that one cause.
+        return "systematic_failure_share", value
     cue = p.STRICT_SUCCESS_BEFORE if strict else p.SUCCESS_BEFORE
     if cue.search(before) or (loose and scan.pending not in RATE_SLOTS):
         return "success_rate", value
@@ -210,6 +213,13 @@ def _words(scan: _Scan) -> None:
 
 def _about_failures(scan: _Scan) -> bool:
     return scan.pending == "failure_cause" or bool(p.FAILURE_TALK.search(scan.text))
+
+
+def _describes_cause(scan: _Scan) -> bool:
+    """True when the message names why cases fail (or answers that question)."""
+    return scan.pending == "failure_cause" or (
+        find_failure_cause(scan.text) is not None and _about_failures(scan)
+    )
 
 
 def _pending_answer(scan: _Scan) -> None:
