@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.engine.models import Approach, Recommendation
+from bot.engine.wording import APPROACH_TITLES
 
 HELP = """I'm **Advisor**. I help teams decide how to improve an AI feature: a better prompt, \
 retrieval (RAG), or fine-tuning.
@@ -43,20 +44,10 @@ WHAT_IF_NOTHING = (
 )
 BROKEN = "Sorry, something went wrong on my side. Nothing you told me was lost; please try again."
 
-APPROACH_NAMES = {
-    Approach.done: "stop here: prompting is enough",
-    Approach.iterate_prompt: "keep improving the prompt",
-    Approach.add_rag: "add retrieval (RAG)",
-    Approach.collect_data: "collect more labeled data",
-    Approach.fine_tune: "fine-tune",
-    Approach.hybrid: "combine prompting with fine-tuning",
-    Approach.rethink: "rethink the approach",
-}
-
 
 def approach_name(approach: Approach) -> str:
-    """The approach as a phrase: add_rag -> 'add retrieval (RAG)'."""
-    return APPROACH_NAMES.get(approach, approach.value)
+    """The approach as every channel names it: add_rag -> 'Add retrieval (RAG)'."""
+    return APPROACH_TITLES[approach]
 
 
 def recommendation_text(rec: Recommendation, understood: str) -> str:

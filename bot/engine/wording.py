@@ -7,7 +7,7 @@ from bot.engine.models import Approach
 
 # What every channel calls each approach, so Slack and the terminal say the same thing.
 APPROACH_TITLES: dict[Approach, str] = {
-    Approach.done: "Done: prompt engineering is enough",
+    Approach.done: "Prompting is enough",
     Approach.iterate_prompt: "Keep improving the prompt",
     Approach.add_rag: "Add retrieval (RAG)",
     Approach.collect_data: "Collect training data first",

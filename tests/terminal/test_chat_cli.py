@@ -74,7 +74,7 @@ def test_piped_text_shows_numbered_choices_and_typing_a_number_picks_one(tmp_pat
 
     assert result.returncode == 0, result.stderr
     assert "1. Missing knowledge / facts" in result.stdout
-    assert "Recommendation: add retrieval (RAG)" in result.stdout
+    assert "Recommendation: Add retrieval (RAG)" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
 
 
