@@ -51,6 +51,7 @@ class _Scan:
     pending: str | None
     out: Extraction
     claimed: list[tuple[int, int]] = field(default_factory=list)
+    names_cause: bool | None = None  # found once per message: asked for every number in it
 
     def free(self, *spans: tuple[int, int]) -> bool:
         return not any(s < ce and cs < e for s, e in spans for cs, ce in self.claimed)
@@ -217,9 +218,11 @@ def _about_failures(scan: _Scan) -> bool:
 
 def _describes_cause(scan: _Scan) -> bool:
     """True when the message names why cases fail (or answers that question)."""
-    return scan.pending == "failure_cause" or (
-        find_failure_cause(scan.text) is not None and _about_failures(scan)
-    )
+    if scan.names_cause is None:
+        scan.names_cause = scan.pending == "failure_cause" or (
+            find_failure_cause(scan.text) is not None and _about_failures(scan)
+        )
+    return scan.names_cause
 
 
 def _pending_answer(scan: _Scan) -> None:
