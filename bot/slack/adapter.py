@@ -93,19 +93,38 @@ class SlackAdapter:
 
     # --- threads Advisor takes part in -------------------------------------------------
 
+    # With the store down these must not stop the turn: the core then tells the person.
+
     def mark_thread(self, conv: ConversationRef) -> None:
         """Remember that Advisor is in this thread, so follow-ups need no mention."""
-        self.store.save_state(_thread_key(conv), {"since": datetime.now(UTC).isoformat()})
+        try:
+            self.store.save_state(_thread_key(conv), {"since": datetime.now(UTC).isoformat()})
+        except Exception:
+            log.warning("could not remember thread %s/%s", conv.c, conv.t, exc_info=True)
 
     def in_thread(self, conv: ConversationRef) -> bool:
-        return self.store.load_state(_thread_key(conv)) is not None
+        """True in a thread Advisor takes part in.
+
+        When the store cannot say, False: a message that did not mention Advisor may
+        not be meant for it, and answering "please try again" in every thread of every
+        channel during an outage would be worse than waiting for a mention.
+        """
+        try:
+            return self.store.load_state(_thread_key(conv)) is not None
+        except Exception:
+            log.warning("could not look up thread %s/%s", conv.c, conv.t, exc_info=True)
+            return False
 
     def first_in_assistant_thread(self, conv: ConversationRef) -> bool:
         """True once per assistant thread: the first message sets the thread's title."""
         key = TITLED_PREFIX + _thread_key(conv).removeprefix(THREAD_PREFIX)
-        if self.store.load_state(key) is not None:
+        try:
+            if self.store.load_state(key) is not None:
+                return False
+            self.store.save_state(key, {"at": datetime.now(UTC).isoformat()})
+        except Exception:
+            log.warning("could not look up the title of %s/%s", conv.c, conv.t, exc_info=True)
             return False
-        self.store.save_state(key, {"at": datetime.now(UTC).isoformat()})
         return True
 
     def shared_reply(self, share_id: str) -> dict[str, Any] | None:

@@ -20,6 +20,7 @@ from slack_bolt import App, BoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.settings import Settings
+from bot.slack.shape import shape_problem
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,11 @@ class SlackWsgi:
                 query=environ.get("QUERY_STRING", ""),
                 headers=_multi(headers),
             )
-        except (ValueError, TypeError, AttributeError):
+            problem = shape_problem(request.body)
+        except Exception:  # Bolt reads the payload's fields while parsing: any error is bad input
+            problem = "the payload cannot be parsed"
+        if problem is not None:
+            log.info("refused a malformed payload: %s", problem)
             return _json(400, {"error": "malformed payload"})
         try:
             response = self.app.dispatch(request)

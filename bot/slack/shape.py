@@ -1,0 +1,119 @@
+"""A look at a payload's shape before Bolt sees it: wrong types get a 400, not a 500.
+
+Slack sends objects where objects belong and strings where strings belong. A
+payload that does not (broken or forged, yet correctly signed) makes Bolt's
+middleware fail with a 500; it is refused here with a 400 and a log line instead.
+Pure: no I/O.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_NONE = type(None)
+_TEXT = (str, _NONE)
+_OBJECT = (dict,)  # Bolt reads these with .get(name, {}): null would break it
+_OBJECT_OR_ID = (dict, str, _NONE)  # e.g. "team": "T1" in events, {"id": "T1"} in interactions
+_OPTIONAL_OBJECT = (dict, _NONE)
+
+_TOP: dict[str, tuple[type, ...]] = {
+    "type": _TEXT,
+    "token": _TEXT,
+    "team_id": _TEXT,
+    "enterprise_id": _TEXT,
+    "api_app_id": _TEXT,
+    "event_id": _TEXT,
+    "command": _TEXT,
+    "text": _TEXT,
+    "user_id": _TEXT,
+    "channel_id": _TEXT,
+    "trigger_id": _TEXT,
+    "response_url": _TEXT,
+    "callback_id": _TEXT,
+    "challenge": _TEXT,
+    "action_id": _TEXT,
+    "block_id": _TEXT,
+    "event": _OBJECT,
+    "view": _OBJECT,
+    "container": _OBJECT,
+    "message": _OBJECT,
+    "state": _OPTIONAL_OBJECT,
+    "team": _OBJECT_OR_ID,
+    "user": _OBJECT_OR_ID,
+    "channel": _OBJECT_OR_ID,
+    "enterprise": _OBJECT_OR_ID,
+    "authorizations": (list, _NONE),
+    "actions": (list,),
+}
+_EVENT: dict[str, tuple[type, ...]] = {
+    "type": (str,),
+    "subtype": _TEXT,
+    "text": _TEXT,
+    "ts": _TEXT,
+    "thread_ts": _TEXT,
+    "event_ts": _TEXT,
+    "channel_type": _TEXT,
+    "bot_id": _TEXT,
+    "tab": _TEXT,
+    "user": _OBJECT_OR_ID,
+    "channel": _OBJECT_OR_ID,
+    "team": _OBJECT_OR_ID,
+    "user_team": _TEXT,
+    "assistant_thread": _OPTIONAL_OBJECT,
+    "message": _OPTIONAL_OBJECT,
+}
+_VIEW: dict[str, tuple[type, ...]] = {
+    "id": _TEXT,
+    "type": _TEXT,
+    "callback_id": _TEXT,
+    "hash": _TEXT,
+    "private_metadata": _TEXT,
+    "team_id": _TEXT,
+    "app_installed_team_id": _TEXT,
+    "state": _OPTIONAL_OBJECT,
+}
+
+
+def shape_problem(body: Any) -> str | None:
+    """What is wrong with a payload's shape (one line), or None when Bolt can take it."""
+    if not isinstance(body, dict):
+        return "the payload is not an object"
+    checks = (_fields(body, _TOP, ""), _nested(body), _lists(body), _actions(body))
+    return next((problem for problem in checks if problem is not None), None)
+
+
+def _nested(body: dict[str, Any]) -> str | None:
+    event, view = body.get("event"), body.get("view")
+    if isinstance(event, dict):
+        return _fields(event, _EVENT, "event.") if "type" in event else "event.type is missing"
+    if isinstance(view, dict):
+        return _fields(view, _VIEW, "view.")
+    return None
+
+
+def _lists(body: dict[str, Any]) -> str | None:
+    for name in ("authorizations", "actions"):
+        if not all(isinstance(item, dict) for item in body.get(name) or []):
+            return f"{name} must hold objects"
+    return None
+
+
+def _actions(body: dict[str, Any]) -> str | None:
+    """Bolt routes a button press by its first action's action_id."""
+    if body.get("type") not in ("block_actions", "interactive_message") or "actions" not in body:
+        return None
+    actions = body["actions"]
+    if not actions:
+        return "actions is empty"
+    if body["type"] == "block_actions" and not all(
+        isinstance(action.get("action_id"), str) for action in actions
+    ):
+        return "an action has no action_id"
+    return None
+
+
+def _fields(data: dict[str, Any], rules: dict[str, tuple[type, ...]], prefix: str) -> str | None:
+    for name, allowed in rules.items():
+        if name in data and not isinstance(data[name], allowed):
+            return f"{prefix}{name} has the wrong type ({type(data[name]).__name__})"
+    return None
