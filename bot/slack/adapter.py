@@ -102,18 +102,29 @@ class SlackAdapter:
         except Exception:
             log.warning("could not remember thread %s/%s", conv.c, conv.t, exc_info=True)
 
-    def in_thread(self, conv: ConversationRef) -> bool:
+    def in_thread(self, conv: ConversationRef, bot_user_id: str | None = None) -> bool:
         """True in a thread Advisor takes part in.
 
-        When the store cannot say, False: a message that did not mention Advisor may
-        not be meant for it, and answering "please try again" in every thread of every
-        channel during an outage would be worse than waiting for a mention.
+        When the store cannot say, Slack is asked whether Advisor has posted in the
+        thread: a follow-up in Advisor's own thread then still gets an answer (or a
+        "try again"), while other people's threads are left alone.
         """
         try:
             return self.store.load_state(_thread_key(conv)) is not None
         except Exception:
             log.warning("could not look up thread %s/%s", conv.c, conv.t, exc_info=True)
+            return self._posted_in(conv, bot_user_id)
+
+    def _posted_in(self, conv: ConversationRef, bot_user_id: str | None) -> bool:
+        if not bot_user_id or not conv.t:
             return False
+        try:
+            response = self.client.conversations_replies(channel=conv.c, ts=conv.t, limit=200)
+        except Exception:
+            log.warning("could not read thread %s/%s from Slack", conv.c, conv.t, exc_info=True)
+            return False
+        messages = response.get("messages") or []
+        return any(isinstance(m, dict) and m.get("user") == bot_user_id for m in messages)
 
     def first_in_assistant_thread(self, conv: ConversationRef) -> bool:
         """True once per assistant thread: the first message sets the thread's title."""

@@ -90,7 +90,7 @@ class MessageListeners:
             return  # the app_mention event for the same message answers it
         turn = thread_turn(event, team_of(body))
         conv = ConversationRef.of(turn.inbound.key)
-        if self.adapter.in_thread(conv):
+        if self.adapter.in_thread(conv, context.bot_user_id):
             self.adapter.mark_thread(conv)  # keeps an active thread from expiring
             self.adapter.converse(turn)
 

@@ -182,13 +182,38 @@ class FakeSlack:
         if call.method in ("views.open", "views.publish", "views.update"):
             return {"ok": True, "view": {"id": "V123", "hash": "h1"}}
         if call.method == "conversations.replies":
-            return {"ok": True, "messages": [], "has_more": False}
+            return {"ok": True, "messages": self._thread_messages(p), "has_more": False}
         return {"ok": True}
+
+    def _thread_messages(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """The bot's own messages in a thread, as conversations.replies lists them."""
+        channel, ts = params.get("channel"), params.get("ts")
+        with self._cond:
+            return [
+                {
+                    "type": "message",
+                    "user": BOT_USER_ID,
+                    "bot_id": BOT_ID,
+                    "text": c.params.get("text"),
+                }
+                for c in self.calls
+                if c.method == "chat.postMessage"
+                and c.params.get("channel") == channel
+                and c.params.get("thread_ts") == ts
+            ]
 
 
 def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:  # the Web API client sends some methods as GET
+            path, _, query = self.path.partition("?")
+            if not path.startswith("/api/"):
+                self._send(404, {}, {"ok": False, "error": "unknown_path"})
+                return
+            call = Call(path[len("/api/") :], dict(parse_qsl(query)), dict(self.headers))
+            self._send(*fake._record(call))
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)

@@ -6,6 +6,7 @@ import http.client
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import slack_payloads as P
@@ -146,3 +147,41 @@ def test_an_expired_response_url_falls_back_to_a_private_message(
     reply = slack.wait_for_method("chat.postEphemeral")[0]
     assert (reply.params["channel"], reply.params["user"]) == (P.CHANNEL, P.USER)
     assert "advisor_share" in reply.action_ids()
+
+
+class _ThreadsForgotten(MemoryStore):
+    """A store that stops answering once `down` is set (an outage mid-conversation)."""
+
+    down = False
+
+    def load_state(self, conversation: str) -> dict[str, Any] | None:
+        if self.down:
+            raise ConnectionError("database unreachable")
+        return super().load_state(conversation)
+
+    def claim_event(self, event_id: str) -> bool:
+        if self.down:
+            raise ConnectionError("database unreachable")
+        return super().claim_event(event_id)
+
+
+def test_with_the_store_down_advisor_still_follows_its_own_threads_and_only_those(
+    settings: Settings, slack: FakeSlack
+) -> None:
+    store = _ThreadsForgotten()
+    wsgi = wsgi_app(settings, EchoCore(), store)
+    with AppServer(wsgi) as server:
+        sender = SlackSender(server.url)
+        sender.event(P.app_mention("what is lora?", ts="1900.000700"))
+        slack.wait_for_method("chat.postMessage")
+        store.down = True
+
+        sender.event(P.channel_message("and qlora?", ts="1900.000800", thread_ts="1900.000700"))
+        sender.event(P.channel_message("lunch?", ts="1900.000900", thread_ts="1900.000850"))
+        follow_up = slack.wait_for_method("chat.postMessage", count=2)[1]
+        settle(wsgi.app)
+
+    assert follow_up.params["thread_ts"] == "1900.000700"
+    assert follow_up.params["text"] == "echo: and qlora?"
+    threads = [c.params.get("thread_ts") for c in slack.calls_to("chat.postMessage")]
+    assert "1900.000850" not in threads  # someone else's thread is left alone
