@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 from datetime import timedelta
 
-from bot.core.ports import Answer, Answerer, KnowledgeUnavailable
+from bot.core.ports import Answer, Answerer, KnowledgeUnavailable, SlotProposer
 from bot.core.service import Advisor
 from bot.settings import Settings
 from bot.store.base import Store
@@ -66,4 +66,14 @@ def build_core(
         answerer if answerer is not None else LazyAnswerer(lambda: knowledge_answerer(settings)),
         decide,
         ttl=timedelta(hours=settings.dialogue_ttl_hours),
+        proposer=slot_proposer(settings),
     )
+
+
+def slot_proposer(settings: Settings) -> SlotProposer | None:
+    """The LLM's slot reader when a model is configured and proposals are on."""
+    if not settings.llm_model or not settings.llm_slot_proposals:
+        return None
+    from bot.llm.slots import LlmSlotProposer
+
+    return LlmSlotProposer(settings)

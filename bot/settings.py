@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     # Optional LLM that rephrases retrieved text: any init_chat_model id, e.g. openai:gpt-4o-mini
     llm_model: str | None = None
     llm_timeout_s: float = Field(20.0, gt=0)
+    # With an LLM: let it also propose decision slots from free text (deterministic values win)
+    llm_slot_proposals: bool = True
 
     # Slack
     slack_bot_token: SecretStr | None = None

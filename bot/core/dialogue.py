@@ -17,6 +17,7 @@ from bot.core.extract import MAX_TEXT, Extraction, extract
 from bot.core.flow import advance, apply, ask, compare, recommend, rejected
 from bot.core.forms import submit_form
 from bot.core.messages import Inbound, Reply, ReplyKind
+from bot.core.proposals import merge
 from bot.core.router import Intent, route
 from bot.core.state import DialogueState, Phase, Tools
 
@@ -33,6 +34,10 @@ def step(state: DialogueState, inbound: Inbound, now: datetime, tools: Tools) ->
     return state, _text(state, inbound.text[:MAX_TEXT], tools)
 
 
+# Messages about the decision, where an LLM's slot proposals are worth asking for.
+_PROPOSE_FOR = (Intent.decide, Intent.answer, Intent.what_if)
+
+
 def _text(state: DialogueState, text: str, tools: Tools) -> list[Reply]:
     found = extract(text, state.pending)
     has_slots = bool(found.slots) or found.examples_per_category is not None
@@ -42,6 +47,8 @@ def _text(state: DialogueState, text: str, tools: Tools) -> list[Reply]:
         recommended=state.phase is Phase.recommended,
         has_slots=has_slots,
     )
+    if tools.propose is not None and intent in _PROPOSE_FOR:
+        found = merge(found, tools.propose(text, state.pending))
     return _HANDLERS[intent](state, text, found, tools)
 
 

@@ -56,6 +56,12 @@ class Answerer(Protocol):
         ...
 
 
+class SlotProposer(Protocol):
+    def propose(self, text: str, pending: str | None) -> dict[str, Any]:
+        """Slot values a message may state, unchecked (an LLM's reading); {} when none."""
+        ...
+
+
 class ConversationCore(Protocol):
     """What every channel adapter calls."""
 

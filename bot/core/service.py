@@ -18,7 +18,7 @@ from bot.core import texts
 from bot.core.dialogue import step
 from bot.core.forms import form_errors
 from bot.core.messages import ConversationKey, Inbound, Reply, ReplyKind
-from bot.core.ports import Answer, Answerer, KnowledgeUnavailable
+from bot.core.ports import Answer, Answerer, KnowledgeUnavailable, SlotProposer
 from bot.core.state import DialogueState, Tools
 from bot.engine.models import Citation, DecisionInput, Recommendation
 from bot.store.base import DecisionRecord, Store
@@ -55,10 +55,16 @@ class Advisor:
         *,
         ttl: timedelta = timedelta(hours=72),
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        proposer: SlotProposer | None = None,
     ) -> None:
         self.store = store
         self._answerer = answerer
-        self._tools = Tools(decide=decide, answer=self._answer)
+        self._proposer = proposer
+        self._tools = Tools(
+            decide=decide,
+            answer=self._answer,
+            propose=self._propose if proposer is not None else None,
+        )
         self._ttl = ttl
         self._clock = clock
         self._locks = [threading.Lock() for _ in range(_LOCKS)]
@@ -111,6 +117,15 @@ class Advisor:
         except Exception:  # a broken index must not break the dialogue around it
             log.exception("knowledge base failed on a question")
         return [Reply(kind=ReplyKind.error, text=KNOWLEDGE_DOWN)]
+
+    def _propose(self, text: str, pending: str | None) -> dict[str, Any]:
+        if self._proposer is None:
+            return {}
+        try:
+            return self._proposer.propose(text, pending)
+        except Exception:  # proposals are optional: the deterministic slots carry on alone
+            log.exception("slot proposals failed")
+            return {}
 
     def _record(self, key: ConversationKey, replies: list[Reply], now: datetime) -> None:
         for reply in replies:

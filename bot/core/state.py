@@ -59,7 +59,9 @@ class DialogueState(BaseModel):
 
 @dataclass(frozen=True)
 class Tools:
-    """What a dialogue step may call: the engine, and the knowledge base (already as replies)."""
+    """What a dialogue step may call: the engine, the knowledge base (already as replies),
+    and, with an LLM configured, a reader that proposes slots for a message."""
 
     decide: Callable[[DecisionInput], Recommendation]
     answer: Callable[[str], list[Reply]]
+    propose: Callable[[str, str | None], dict[str, Any]] | None = None
