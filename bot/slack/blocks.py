@@ -125,6 +125,9 @@ def _slot_text(value: object) -> str:
     return truncate(str(value), 200)
 
 
+FOOTER_BLOCK = "advisor_footer"
+
+
 def question_actions(reply: Reply, conv: ConversationRef) -> list[Block]:
     """Buttons for the choices (25 to a block), Skip unless offered, and the form."""
     buttons = [
@@ -159,7 +162,27 @@ def footer_block(replies: Sequence[Reply], ctx: RenderContext) -> ActionsBlock |
     if ctx.share_id:
         share = ButtonValue(conv=ctx.conv, share=ctx.share_id)
         buttons.append(button("Share to channel", refs.SHARE, share, style="primary"))
-    return ActionsBlock(block_id="advisor_footer", elements=buttons) if buttons else None
+    return ActionsBlock(block_id=FOOTER_BLOCK, elements=buttons) if buttons else None
+
+
+def answered_question(
+    blocks: Sequence[dict[str, Any]], block_id: str, label: str, user: str
+) -> list[dict[str, Any]] | None:
+    """A question's blocks once a choice was clicked: its buttons become who chose what.
+
+    Every actions block but the footer goes (a stale button could be clicked again);
+    the footer's feedback and Start over stay. None when the clicked block is not there.
+    """
+    if not any(b.get("block_id") == block_id for b in blocks):
+        return None
+    chosen = context(f"✓ <@{user}> chose *{to_mrkdwn(label)}*").to_dict()
+    kept: list[dict[str, Any]] = []
+    for block in blocks:
+        if block.get("type") != "actions" or block.get("block_id") == FOOTER_BLOCK:
+            kept.append(block)
+        elif chosen not in kept:
+            kept.append(chosen)
+    return kept
 
 
 def button(

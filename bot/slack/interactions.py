@@ -14,7 +14,7 @@ from bot.core.messages import ConversationKey, Inbound
 from bot.engine.models import DecisionInput
 from bot.slack import dedupe, refs
 from bot.slack.adapter import SlackAdapter
-from bot.slack.blocks import help_message
+from bot.slack.blocks import answered_question, help_message
 from bot.slack.feedback import feedback_from_view, record_feedback, share
 from bot.slack.home import FeedbackMeta, feedback_modal, home_view
 from bot.slack.inbound import (
@@ -145,11 +145,35 @@ class Interactions:
             log.warning("button %s without a readable value", action_id)
             return
         dest = action_dest(body, value)
+        if action_id.startswith(refs.CHOICE) or action_id == refs.SKIP:
+            self._close_question(body, action, user)
         try:
             self._on_button(action_id, body, value, dest, user)
         except Exception:
             log.exception("button %s failed", action_id)
             self.adapter.tell(_private(dest, user), FAILED_BUTTON)
+
+    def _close_question(self, body: dict[str, Any], action: dict[str, Any], user: str) -> None:
+        """Replace the clicked question's buttons with who chose what (best effort).
+
+        Private messages have no copy of their blocks in the payload and stay as they are.
+        """
+        message = body.get("message") or {}
+        container = body.get("container") or {}
+        blocks, ts = message.get("blocks"), message.get("ts") or container.get("message_ts")
+        channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+        label = str((action.get("text") or {}).get("text") or "this")
+        if not isinstance(blocks, list) or not ts or not channel:
+            return
+        closed = answered_question(blocks, str(action.get("block_id") or ""), label, user)
+        if closed is None:
+            return
+        try:
+            self.adapter.client.chat_update(
+                channel=channel, ts=ts, text=str(message.get("text") or label), blocks=closed
+            )
+        except Exception:
+            log.warning("could not close the question in %s", channel, exc_info=True)
 
     def _on_button(
         self, action_id: str, body: dict[str, Any], value: ButtonValue, dest: Destination, user: str

@@ -127,6 +127,8 @@ def block_actions(
     message: dict[str, Any] | None = None,
     ephemeral: bool = False,
     response_url: str = "https://hooks.slack.com/actions/T111/111/random-value",
+    block_id: str = "b",
+    label: str = "Button",
 ) -> dict[str, Any]:
     ts = (message or {}).get("ts", "111.222")
     return {
@@ -148,8 +150,8 @@ def block_actions(
         "actions": [
             {
                 "action_id": action_id,
-                "block_id": "b",
-                "text": {"type": "plain_text", "text": "Button", "emoji": True},
+                "block_id": block_id,
+                "text": {"type": "plain_text", "text": label, "emoji": True},
                 "value": value,
                 "type": "button",
                 "action_ts": "1596530385.194939",

@@ -26,10 +26,33 @@ def element(call: Call, action_id: str, value_contains: str = "") -> dict[str, A
     raise AssertionError(f"no {action_id} button in {call.action_ids()}")
 
 
+def as_slack_shows(call: Call) -> dict[str, Any]:
+    """A posted message as Slack sends it back in a click: every block has a block_id."""
+    blocks = [{"block_id": f"auto{n}", **block} for n, block in enumerate(call.blocks())]
+    return {
+        "ts": "1700.999999",
+        "type": "message",
+        "text": call.params.get("text"),
+        "blocks": blocks,
+    }
+
+
 def click(running: Running, call: Call, action_id: str, contains: str = "", **kw: Any) -> None:
     button = element(call, action_id, contains)
-    message = {"ts": "1700.999999", "type": "message"}
-    payload = P.block_actions(button["action_id"], button["value"], message=message, **kw)
+    message = as_slack_shows(call)
+    block_id = next(
+        b["block_id"]
+        for b in message["blocks"]
+        if any(e.get("action_id") == button["action_id"] for e in b.get("elements", []))
+    )
+    payload = P.block_actions(
+        button["action_id"],
+        button["value"],
+        message=message,
+        block_id=block_id,
+        label=button["text"]["text"],
+        **kw,
+    )
     assert running.sender.interaction(payload).status == 200
 
 
@@ -149,6 +172,25 @@ def test_a_choice_button_answers_the_question_in_its_thread(
     answer = slack.wait_for_method("chat.postMessage", count=2)[1]
     assert answer.params["thread_ts"] == "1800.000100"
     assert "failure cause format" in answer.params["text"]
+
+
+def test_a_clicked_question_shows_the_choice_instead_of_its_buttons(
+    running: Running, slack: FakeSlack
+) -> None:
+    running.sender.event(P.app_mention(DECISION, ts="1800.000150"))
+    question = slack.wait_for_method("chat.postMessage")[0]
+
+    click(running, question, "advisor_choice:", contains='"value":"format"')
+
+    [update] = slack.wait_for_method("chat.update")
+    assert update.params["ts"] == "1700.999999" and update.params["channel"] == P.CHANNEL
+    blocks = update.blocks()
+    ids = [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    assert not any(i.startswith("advisor_choice:") or i == "advisor_open_form" for i in ids)
+    assert "advisor_start_over" in ids  # the footer stays
+    chosen = [b for b in blocks if b["type"] == "context" and "chose" in json.dumps(b)]
+    assert len(chosen) == 1 and f"<@{P.USER}> chose *Wrong output format*" in json.dumps(chosen)
+    assert blocks[0] == question.blocks()[0] | {"block_id": "auto0"}  # the question stays
 
 
 def test_start_over_clears_what_was_known(running: Running, slack: FakeSlack) -> None:
