@@ -27,6 +27,7 @@ FIGURE_BONUS = 0.1  # for a sentence with a number when the question asks for on
 LENGTH_SCALE = 40  # longer sentences are discounted: score / (1 + terms / this)
 NEIGHBOUR_BONUS = 0.2  # share of the best score added to the sentences beside it
 SAME_CHUNK_BONUS = 0.2  # ... and to the rest of its chunk
+COVERAGE_WEIGHT = 0.5  # for question terms no chosen sentence has, relative to the best
 SMALL_SECTION_CHARS = 320  # a section this short is quoted whole
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(*$])")
 _LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
@@ -113,7 +114,7 @@ def select(
     if not hits or sum(value.values()) == 0:
         return []
     scored = list(_scored(value, bool(_NUMBER_QUESTION.search(question)), hits))
-    return _pick(scored, max_chars)
+    return _pick(scored, max_chars, value)
 
 
 @dataclass(frozen=True)
@@ -148,8 +149,15 @@ def _scored(
             yield Scored(score, Sentence(rank, position, text), unit_terms)
 
 
-def _pick(scored: list[Scored], max_chars: int) -> list[Sentence]:
-    """The best sentence, then the next best (its neighbours favoured) within the budget."""
+def _pick(
+    scored: list[Scored], max_chars: int, value: Mapping[str, float] | None = None
+) -> list[Sentence]:
+    """The best sentence, then the next best within the budget, one at a time.
+
+    A follow-up is favoured beside the best sentence, and for question terms that
+    no chosen sentence has yet: "combine RAG and fine-tuning" wants a sentence on
+    combining as well as one on RAG.
+    """
     if not scored:
         return []
     first = max(scored, key=lambda s: (s.score, -s.sentence.hit, -s.sentence.position))
@@ -157,17 +165,27 @@ def _pick(scored: list[Scored], max_chars: int) -> list[Sentence]:
         return []
     chosen = _small_section(scored, first) or [first]
     used = sum(len(c.sentence.text) + 5 for c in chosen)
-    rest = sorted((s for s in scored if s not in chosen), key=lambda s: -_follow_up_score(s, first))
-    for candidate in rest:
-        if len(chosen) == MAX_SENTENCES:
+    value = value or {}
+    total = sum(value.values()) or 1.0
+    while len(chosen) < MAX_SENTENCES:
+        covered = frozenset().union(*(c.terms for c in chosen))
+
+        def follow(s: Scored, covered: frozenset[str] = covered) -> float:
+            new = sum(value.get(t, 0.0) for t in s.terms - covered)
+            return _follow_up_score(s, first) + COVERAGE_WEIGHT * first.score * new / total
+
+        fitting = [
+            s
+            for s in scored
+            if s not in chosen
+            and used + len(s.sentence.text) + 5 <= max_chars
+            and not _repeats(s.terms, chosen)
+        ]
+        best = max(fitting, key=follow, default=None)
+        if best is None or follow(best) < KEEP_RATIO * first.score:
             break
-        if _follow_up_score(candidate, first) < KEEP_RATIO * first.score:
-            break
-        cost = len(candidate.sentence.text) + 5
-        if used + cost > max_chars or _repeats(candidate.terms, chosen):
-            continue
-        chosen.append(candidate)
-        used += cost
+        chosen.append(best)
+        used += len(best.sentence.text) + 5
     return sorted((c.sentence for c in chosen), key=lambda s: (s.hit, s.position))
 
 

@@ -39,8 +39,9 @@ _SYNONYMS: tuple[tuple[str, str, bool], ...] = (
         "prompt engineering",
         True,
     ),
+    (r"\brag\b", "RAG", True),  # the knowledge base says RAG: no expansion to outweigh the rest
     (
-        r"\b(?:rag|doc(?:ument)?s?[\s-]+(?:lookup|retrieval|search)|"
+        r"\b(?:doc(?:ument)?s?[\s-]+(?:lookup|retrieval|search)|"
         r"retrieval(?:[\s-]augmented(?:\s+generation)?)?)\b",
         "retrieval-augmented generation RAG",
         True,
@@ -66,6 +67,23 @@ _SYNONYMS: tuple[tuple[str, str, bool], ...] = (
     (r"\bhow\s+long\b|\bduration\b", r"\g<0> time takes", False),
     (r"\b(?:enough|sufficient|min)\b", r"\g<0> minimum least", False),
     (r"\b(?:tix|tkts?)\b", "tickets", False),
+    (
+        r"\b(?:model\s+sizes?|size\s+of\s+(?:the\s+)?model|which\s+(?:base\s+)?model|"
+        r"(?:bigger|biggest|larger|smaller|small|big)\s+(?:base\s+)?model|\d+b\s+model)\b",
+        r"\g<0> largest model afford wrong model",
+        True,
+    ),
+    (
+        r"\b(?:structur\w*|writ\w*|craft\w*|phras\w*|improv\w*|better|good)\s+"
+        r"(?:a\s+|the\s+|my\s+|our\s+|your\s+)?prompts?\b",
+        r"\g<0> clear detailed instructions levers example",
+        True,
+    ),
+    (
+        r"\b(?:long[\s-]term|long\s+run|over\s+time|lifetime)\b",
+        r"\g<0> total cost of ownership horizon",
+        False,
+    ),
     (r"\b(?:fast|faster|quick|quickly)\b", r"\g<0> speed time", False),
     (r"\b(?:on[\s-]?prem\w*|self[\s-]hosted|locally)\b", r"\g<0> local", False),
 )
@@ -141,7 +159,22 @@ def closest_word(word: str, targets: Collection[str]) -> str | None:
         if abs(len(t) - len(word)) <= 2 and t[:1] == word[:1] and not _variant(word, t)
     ]
     matches = difflib.get_close_matches(word, candidates, n=1, cutoff=cutoff)
-    return matches[0] if matches else None
+    if not matches or edit_distance(word, matches[0]) > max(1, len(word) // 4):
+        return None  # "database" is not a misspelt "dataset": typos are an edit or two
+    return matches[0]
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Edits (insert, delete, substitute, swap two neighbours) from a to b."""
+    rows = [list(range(len(b) + 1))]
+    for i, ca in enumerate(a, start=1):
+        row = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
 
 
 def _variant(word: str, target: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.rag.bm25 import BM25
-from bot.rag.query import closest_word, expand_shorthand, normalize
+from bot.rag.query import closest_word, edit_distance, expand_shorthand, normalize
 from bot.rag.text import terms
 
 
@@ -67,9 +67,22 @@ def test_typos_are_corrected_to_a_close_domain_word(typo: str, fixed: str) -> No
     assert closest_word(typo, TARGETS) == fixed
 
 
-@pytest.mark.parametrize("word", ["pizza", "the", "ok", "examples", "expense"])
+@pytest.mark.parametrize("word", ["pizza", "the", "ok", "examples", "expense", "database"])
 def test_unrelated_words_and_word_forms_are_not_corrected(word: str) -> None:
-    assert closest_word(word, TARGETS | {"expensive"}) is None
+    assert closest_word(word, TARGETS | {"expensive", "dataset"}) is None
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "edits"),
+    [
+        ("promt", "prompt", 1),
+        ("exmaples", "examples", 1),
+        ("database", "dataset", 3),
+        ("", "ab", 2),
+    ],
+)
+def test_edit_distance_counts_a_swap_of_neighbours_as_one_edit(a: str, b: str, edits: int) -> None:
+    assert edit_distance(a, b) == edits
 
 
 def test_words_the_index_knows_are_never_corrected() -> None:
