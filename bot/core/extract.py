@@ -127,10 +127,16 @@ def _fractions(scan: _Scan) -> None:
         num, den = parse_number(m.group("n")), parse_number(m.group("d"))
         if num is None or not den or m.group(0).replace(" ", "") == "24/7":
             continue
-        found = _rate_slot(scan, m.start(), m.end(), num / den, loose=True)
+        loose = not m.group("sep").lower().startswith("in")  # "3 in 10 days" is no rate
+        found = _rate_slot(scan, m.start(), m.end(), num / den, loose=loose)
         if found:
             scan.put(found[0], found[1], m.span(), m.span("n"), m.span("d"))
-            if found[0] == "success_rate" and scan.out.spans.get("success_rate") == m.span():
+            counted = "every" not in m.group("sep").lower()  # "3 of every 4" is a ratio
+            if (
+                counted
+                and found[0] == "success_rate"
+                and scan.out.spans.get("success_rate") == m.span()
+            ):
                 scan.put("test_cases", as_count(den), m.span())
 
 

@@ -63,7 +63,11 @@ NEXT_YEAR = re.compile(r"\b(?:over|for|within)\s+(?:the\s+next|a|one)\s+year\b",
 PAST_TIME = re.compile(r"\b(?:past|last|been|spent|for\s+the\s+last)\b[^.;!?]*$", _I)
 AGO = re.compile(r"\s+ago\b", _I)
 
-FRACTION = re.compile(rf"{N}\s*(?:/|out\s+of|of)\s*(?P<d>{NUMBER})(?![/\w])", _I)
+# "7/10", "18 of 30", "6 out of every 10"; "6 in 10" only with a success word near it
+FRACTION = re.compile(
+    rf"{N}\s*(?:times\s+)?(?P<sep>/|(?:out\s+)?of(?:\s+every)?|in(?:\s+every)?)\s*(?P<d>{NUMBER})(?![/\w])",
+    _I,
+)
 PERCENT = re.compile(rf"{N}{PERCENT_SIGN}", _I)
 DECIMAL = re.compile(r"(?<![\w.$,/-])(?P<n>0?\.\d+|1\.0+)(?![\w.%/])", _I)
 
@@ -94,9 +98,14 @@ TARGET_AFTER = re.compile(
     r"|(?:the|our)\s+(?:target|goal|bar)|target|goal)\b",
     _I,
 )
+_CASES = (
+    r"(?:time|times|cases|tickets|tests|examples|inputs|outputs|requests|questions|answers"
+    r"|queries|messages|documents|docs|emails|items|calls|runs|samples)"
+)
+_OF_CASES = rf"(?:(?:of\s+(?:the\s+|our\s+)?)?{_CASES}\s+)?"  # "of the cases", "questions"
 _RIGHT = r"(?:right|correct\w*|accura\w*|success\w*|pass\w*|work\w*|good|ok|fine|valid|usable)"
 SUCCESS_AFTER = re.compile(
-    rf"\s*(?:of\s+(?:the\s+)?(?:time|cases|tickets|tests|examples|inputs|outputs|requests)\s+)?"
+    rf"\s*{_OF_CASES}"
     rf"(?:are\s+|is\s+|come\s+out\s+|came\s+out\s+|were\s+|was\s+)?{_RIGHT}\b",
     _I,
 )
@@ -106,7 +115,7 @@ SYSTEMATIC = re.compile(
     _I,
 )
 FAIL_AFTER = re.compile(
-    r"\s*(?:of\s+(?:the\s+)?(?:time|cases|tickets|tests|examples|inputs|outputs|requests)\s+)?"
+    rf"\s*{_OF_CASES}"
     r"(?:are\s+|is\s+|come\s+out\s+|go\s+|were\s+)?(?:wrong|fail\w*|incorrect|errors?|bad"
     r"|broken|miss\w*)\b",
     _I,

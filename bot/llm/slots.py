@@ -1,7 +1,7 @@
 """Slot proposals from a chat model: LangChain structured output into a pydantic schema.
 
 With LLM_MODEL set, each decision message is also read by the model, which may
-catch phrasings the deterministic extractor does not ("seven in ten", "a few
+catch phrasings the deterministic extractor does not ("roughly two thirds", "a few
 hundred tickets"). Its values are only proposals: the dialogue validates each one
 and keeps the deterministic value wherever both exist (bot.core.proposals). The
 engine never sees the model. Models without tool calling get the same schema as

@@ -30,6 +30,17 @@ PHRASINGS: list[tuple[str, str, str | None, dict[str, Any]]] = [
     ),
     ("fraction-slash", "prompts get 7/10 right", None, {"success_rate": 0.7, "test_cases": 10}),
     (
+        "fraction-in",
+        "it answers about 6 in 10 questions right",
+        None,
+        {"success_rate": 0.6, "test_cases": 10},
+    ),
+    ("fraction-in-words", "seven in ten right", None, {"success_rate": 0.7, "test_cases": 10}),
+    ("fraction-in-failing", "3 in 10 tickets fail", None, {"success_rate": 0.7, "test_cases": 10}),
+    ("fraction-times", "right 6 times out of 10", None, {"success_rate": 0.6, "test_cases": 10}),
+    ("ratio-of-every", "it nails 3 of every 4", None, {"success_rate": 0.75}),
+    ("in-days-is-no-rate", "we shipped the last 3 in 10 days", None, {}),
+    (
         "fraction-out-of",
         "7 out of 10 come back correct",
         None,

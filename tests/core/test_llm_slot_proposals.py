@@ -27,7 +27,7 @@ from bot.engine import decide
 from bot.llm.slots import LlmSlotProposer
 from bot.settings import Settings
 
-IDLE_DECISION = "should we fine-tune our ticket classifier? it gets about seven in ten right"
+IDLE_DECISION = "should we fine-tune our ticket classifier? it gets roughly two thirds right"
 
 
 class ToolCallingChat(GenericFakeChatModel):
@@ -68,14 +68,14 @@ def slots_of(advisor: Advisor) -> dict[str, Any]:
 
 
 def test_the_llm_fills_what_the_deterministic_reading_missed() -> None:
-    chat = ToolCallingChat(messages=tool_calls({"task": "classification", "success_rate": 0.7}))
+    chat = ToolCallingChat(messages=tool_calls({"task": "classification", "success_rate": 0.67}))
     advisor = advisor_with(chat)
 
     [reply] = say(advisor, IDLE_DECISION)
 
-    assert slots_of(advisor) == {"task": "classification", "success_rate": 0.7}
-    assert reply.text.startswith("Got it: task classification · success rate 70%")
-    assert "seven in ten" in str(chat.seen[0][-1].content)  # the message went to the model
+    assert slots_of(advisor) == {"task": "classification", "success_rate": 0.67}
+    assert reply.text.startswith("Got it: task classification · success rate 67%")
+    assert "two thirds" in str(chat.seen[0][-1].content)  # the message went to the model
 
 
 def test_the_deterministic_value_wins_where_both_read_one() -> None:
