@@ -183,7 +183,8 @@ def _rerun(state: DialogueState, old_slots: dict[str, Any], tools: Tools) -> lis
 
 
 def _what_if(state: DialogueState, text: str, found: Extraction, tools: Tools) -> list[Reply]:
-    return what_if(state, found.slots, tools)
+    """A hypothetical: the recommendation with some slots changed; the dialogue goes on."""
+    return _with_reask(state, what_if(state, found.slots, tools), brief=True)
 
 
 def what_if(state: DialogueState, changes: dict[str, Any], tools: Tools) -> list[Reply]:

@@ -123,7 +123,8 @@ def route(text: str, *, in_dialogue: bool, recommended: bool, has_slots: bool) -
         if pattern.fullmatch(bare):
             return intent
     if has_slots and _WHAT_IF.search(clean):
-        return Intent.what_if if recommended else Intent.answer
+        # Hypothetical once there is something to compare with; at the start, a fact.
+        return Intent.what_if if recommended or in_dialogue else Intent.answer
     if _DECIDE.search(clean):
         return Intent.decide
     if _is_question(clean) and not (has_slots and len(clean.split()) <= 4):

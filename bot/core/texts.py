@@ -8,15 +8,15 @@ from bot.engine.wording import APPROACH_TITLES
 HELP = """I'm **Advisor**. I help teams decide how to improve an AI feature: a better prompt, \
 retrieval (RAG), or fine-tuning.
 
-• **Ask me anything** about prompting, RAG and fine-tuning, and I answer from our knowledge base \
+- **Ask me anything** about prompting, RAG and fine-tuning, and I answer from our knowledge base \
 with sources. _e.g. "what does fine-tuning cost?" or "is 200 examples enough?"_
-• **Get a recommendation**: describe your feature in your own words. _e.g. "should we fine-tune \
+- **Get a recommendation**: describe your feature in your own words. _e.g. "should we fine-tune \
 our ticket classifier? prompts get 7/10 right after 4 rounds, we have ~300 labeled tickets \
 across 10 categories"_. I ask only for what is missing, one question at a time, then show the \
 recommendation, the rules behind it and the costs.
-• **What-ifs** after a recommendation: _"what if we had 1000 examples?"_
-• **Corrections** any time: _"actually it's 500 examples"_.
-• Answer **skip** or **don't know** to any question, **decide** to get a recommendation with \
+- **What-ifs**, before or after a recommendation: _"what if we had 1000 examples?"_
+- **Corrections** any time: _"actually it's 500 examples"_.
+- Answer **skip** or **don't know** to any question, **decide** to get a recommendation with \
 what I know, **start over** to begin again, **help** for this message."""
 
 GREETING = "Hi! " + HELP.split("\n", 1)[0]

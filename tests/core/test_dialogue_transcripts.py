@@ -325,3 +325,17 @@ def test_an_invalid_form_names_each_bad_field_and_keeps_the_good_ones() -> None:
     [reply] = advisor.handle(Inbound(key=KEY, form=form))
     assert reply.kind is ReplyKind.error
     assert advisor.slots(KEY).labeled_examples == 300
+
+
+def test_a_what_if_mid_dialogue_is_hypothetical_and_the_question_stays_open() -> None:
+    advisor = make_advisor()
+    say(advisor, "should we fine-tune our support bot? we have 2000 past tickets")
+    asked = state_of(advisor).pending
+
+    what_if, back = say(advisor, "what if we had 10 examples?")
+
+    assert what_if.kind is ReplyKind.what_if
+    assert "labeled examples 10 instead of 2,000" in what_if.text
+    assert state_of(advisor).slots["labeled_examples"] == 2000
+    assert back.kind is ReplyKind.question and back.slot == asked
+    assert back.text.startswith("Back to your decision:")
