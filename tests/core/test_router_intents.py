@@ -36,7 +36,7 @@ ROUTES = [
     ("slots-start-a-dialogue", "we get 7/10 right after 4 rounds", IDLE, True, Intent.answer),
     ("what-if-after-recommendation", "what if we had 1000 examples?", AFTER, True, Intent.what_if),
     ("what-if-mid-dialogue", "what if we had 1000 examples?", ASKING, True, Intent.what_if),
-    ("what-if-at-the-start-is-an-answer", "what if we had 1000 examples?", IDLE, True, Intent.answer),
+    ("what-if-at-start-is-a-fact", "what if we had 1000 examples?", IDLE, True, Intent.answer),
     ("what-if-without-slots-is-a-question", "what if it fails?", AFTER, False, Intent.question),
     ("correction-after", "actually it's 500 examples", AFTER, True, Intent.answer),
     ("number-after-recommendation", "300", AFTER, False, Intent.answer),
