@@ -40,6 +40,7 @@ class DeploymentConfig:
     knowledge_dir: Path = REPO / "knowledge"
     log_level: str = "INFO"
     workers: int | None = None  # None: the Procfile's count
+    redeliver_after_s: float | None = None  # None: the setting's default
 
     def settings(self, **overrides: Any) -> Settings:
         """The Settings the workers run with (secrets included), for in-process helpers."""
@@ -57,6 +58,8 @@ class DeploymentConfig:
         }
         if self.chroma_host:
             values.update(chroma_host=self.chroma_host, chroma_port=self.chroma_port)
+        if self.redeliver_after_s is not None:
+            values.update(redeliver_after_s=self.redeliver_after_s)
         return values
 
 

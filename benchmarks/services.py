@@ -95,6 +95,16 @@ class ChromaServer:
             terminate(self._process)
             self._process = None
 
+    @contextlib.contextmanager
+    def paused(self) -> Iterator[None]:
+        """Freeze the server (SIGSTOP): requests to it hang until the block ends."""
+        assert self._process is not None, "the server is not running"
+        os.killpg(self._process.pid, signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            os.killpg(self._process.pid, signal.SIGCONT)
+
     def __enter__(self) -> ChromaServer:
         return self.start()
 

@@ -27,6 +27,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.bootstrap import build_core, build_store
     from bot.logs import configure_logging
     from bot.slack.app import build_app
+    from bot.slack.redelivery import Redeliverer
     from bot.store.sql import StoreUnavailable
 
     configure_logging(settings)
@@ -36,9 +37,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         raise UsageError(str(exc)) from exc
     core = build_core(settings, store=store)
     app = build_app(settings, core, store, socket_mode=True)
+    redeliverer = Redeliverer(app, store, after_s=settings.redeliver_after_s).start()
     print("Advisor: connecting to Slack over Socket Mode (Ctrl-C to stop)", file=sys.stderr)
     try:
         SocketModeHandler(app, settings.slack_app_token.get_secret_value()).start()
     finally:
+        redeliverer.stop()
         store.close()
     return 0

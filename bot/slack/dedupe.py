@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from bot.slack.redelivery import is_redelivery, unmarked
 from bot.store.base import Store
 
 log = logging.getLogger(__name__)
@@ -42,12 +43,15 @@ def submission_id(body: dict[str, Any]) -> str | None:
     return f"view:{ident}" if ident else None
 
 
-def claim(store: Store, ident: str | None) -> bool:
-    """True when this delivery should run: first claim, no id, or the store is unreachable."""
+def claim(store: Store, ident: str | None, payload: dict[str, Any] | None = None) -> bool:
+    """True when this delivery should run: first claim, no id, or the store is unreachable.
+
+    With a payload, the store holds it until `finish`, for bot.slack.redelivery.
+    """
     if ident is None:
         return True
     try:
-        return store.claim_event(ident)
+        return store.claim_event(ident, payload)
     except Exception:
         # A duplicate reply is better than a lost one while the store is down.
         log.warning("could not claim %s; handling it anyway", ident, exc_info=True)
@@ -58,15 +62,32 @@ def once(store: Store, handler: Callable[..., Any]) -> Callable[..., None]:
     """A lazy listener that runs only for the first delivery of what it handles.
 
     The claim happens after the ack, off the request path, so acknowledgements never
-    wait for the database. The handler must take `body` (Bolt passes arguments by name).
+    wait for the database. The payload is held in the store until the handler is done,
+    so a live worker redoes it if this one dies (bot.slack.redelivery); a redelivery
+    marked by this process runs without a claim. The handler must take `body` (Bolt
+    passes arguments by name).
     """
 
     @functools.wraps(handler)
     def first_delivery_only(**kwargs: Any) -> None:
-        ident = delivery_id(kwargs.get("body") or {})
-        if claim(store, ident):
-            handler(**kwargs)
-        else:
+        body = kwargs.get("body") or {}
+        ident = delivery_id(body)
+        if not (is_redelivery(body, ident) or claim(store, ident, unmarked(body))):
             log.info("ignored repeated delivery %s", ident)
+            return
+        try:
+            handler(**kwargs)
+        finally:
+            finish(store, ident)
 
     return first_delivery_only
+
+
+def finish(store: Store, ident: str | None) -> None:
+    """The delivery's work is over (done, or failed and told): it is not redone."""
+    if ident is None:
+        return
+    try:
+        store.finish_event(ident)
+    except Exception:
+        log.warning("could not finish %s; it may be redone later", ident, exc_info=True)

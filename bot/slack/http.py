@@ -150,9 +150,12 @@ def create_wsgi(settings: Settings | None = None) -> SlackWsgi:
     """The gunicorn factory: settings, logging, core and store, then the app."""
     from bot.bootstrap import build_core, build_store
     from bot.logs import configure_logging
+    from bot.slack.redelivery import Redeliverer
 
     settings = settings or Settings()
     configure_logging(settings)
     store = build_store(settings)
     core = build_core(settings, store=store)
-    return wsgi_app(settings, core, store)
+    wsgi = wsgi_app(settings, core, store)
+    Redeliverer(wsgi.app, store, after_s=settings.redeliver_after_s).start()
+    return wsgi

@@ -46,8 +46,26 @@ class Store(Protocol):
         """Drop dialogue states idle since before `older_than`; returns how many."""
         ...
 
-    def claim_event(self, event_id: str) -> bool:
-        """Atomically mark an event as handled. True the first time, False for a retry."""
+    def claim_event(self, event_id: str, payload: dict[str, Any] | None = None) -> bool:
+        """Atomically mark an event as handled. True the first time, False for a retry.
+
+        With a payload, the event is also held as in flight until `finish_event`, so
+        that another worker can take it again if this one dies first.
+        """
+        ...
+
+    def finish_event(self, event_id: str) -> None:
+        """The work for a claimed event is over: it is no longer in flight."""
+        ...
+
+    def take_stale_events(
+        self, taken_before: datetime, limit: int = 10, max_attempts: int = 3
+    ) -> list[tuple[str, dict[str, Any]]]:
+        """In-flight events taken before `taken_before` (their worker stopped), taken again.
+
+        Atomic across processes: each stale event goes to one caller. One that was
+        already tried `max_attempts` times is dropped instead.
+        """
         ...
 
     def add_feedback(self, record: FeedbackRecord) -> None: ...

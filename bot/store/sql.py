@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, delete, event, insert, select, text
+from sqlalchemy import Engine, create_engine, delete, event, insert, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -151,17 +151,22 @@ class SqlStore:
         """Drop dialogue states (and event claims) idle since before `older_than`."""
         cutoff = _naive_utc(older_than)
         states, events = self._tables.states, self._tables.events
+        in_flight = self._tables.in_flight
 
         def purge() -> int:
             with self._engine.begin() as conn:
                 conn.execute(delete(events).where(events.c.claimed_at < cutoff))
+                conn.execute(delete(in_flight).where(in_flight.c.taken_at < cutoff))
                 return conn.execute(delete(states).where(states.c.updated_at < cutoff)).rowcount
 
         return int(self._retry(purge))
 
-    def claim_event(self, event_id: str) -> bool:
-        """True the first time an event id is claimed, False for every retry of it."""
-        table = self._tables.events
+    def claim_event(self, event_id: str, payload: dict[str, Any] | None = None) -> bool:
+        """True the first time an event id is claimed, False for every retry of it.
+
+        With a payload, the same transaction holds the event as in flight.
+        """
+        table, in_flight = self._tables.events, self._tables.in_flight
         now = _naive_utc(datetime.now(UTC))
         stmt = (
             self._dialect()
@@ -170,15 +175,54 @@ class SqlStore:
             .on_conflict_do_nothing()
             .returning(table.c.event_id)
         )
+        hold = insert(in_flight).values(
+            event_id=event_id, payload=payload, taken_at=now, attempts=1
+        )
 
         def claim() -> bool:
             with self._engine.begin() as conn:
-                return conn.execute(stmt).first() is not None
+                first = conn.execute(stmt).first() is not None
+                if first and payload is not None:
+                    conn.execute(hold)
+                return first
 
         try:
             return self._retry(claim)
         except IntegrityError:  # a racing insert that slipped past ON CONFLICT
             return False
+
+    def finish_event(self, event_id: str) -> None:
+        """The event's work is over: no longer in flight."""
+        table = self._tables.in_flight
+        self._write(delete(table).where(table.c.event_id == event_id))
+
+    def take_stale_events(
+        self, taken_before: datetime, limit: int = 10, max_attempts: int = 3
+    ) -> list[tuple[str, dict[str, Any]]]:
+        """Stale in-flight events, each taken again by exactly one caller."""
+        table = self._tables.in_flight
+        cutoff, now = _naive_utc(taken_before), _naive_utc(datetime.now(UTC))
+        stale = table.c.taken_at < cutoff
+        give_up = delete(table).where(stale, table.c.attempts >= max_attempts)
+        oldest = select(table.c.event_id).where(stale).order_by(table.c.taken_at).limit(limit)
+        # The outer condition is checked again under the row lock: a second worker that
+        # picked the same rows finds them no longer stale and takes nothing.
+        take = (
+            update(table)
+            .where(table.c.event_id.in_(oldest), stale)
+            .values(taken_at=now, attempts=table.c.attempts + 1)
+            .returning(table.c.event_id, table.c.payload)
+        )
+
+        def run() -> tuple[int, list[tuple[str, dict[str, Any]]]]:
+            with self._engine.begin() as conn:
+                dropped = conn.execute(give_up).rowcount
+                return dropped, [(r.event_id, dict(r.payload)) for r in conn.execute(take)]
+
+        dropped, taken = self._retry(run)
+        if dropped:
+            log.warning("gave up on %d events after %d attempts", dropped, max_attempts)
+        return taken
 
     def add_feedback(self, record: FeedbackRecord) -> None:
         values = {**record.__dict__, "created_at": _naive_utc(record.created_at)}

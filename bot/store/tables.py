@@ -25,12 +25,13 @@ class Tables:
     metadata: MetaData
     states: Table
     events: Table
+    in_flight: Table
     feedback: Table
     decisions: Table
 
 
 def build_tables(prefix: str) -> Tables:
-    """The four tables: dialogue states, claimed events, feedback and decisions."""
+    """The tables: dialogue states, claimed and in-flight events, feedback and decisions."""
     metadata = MetaData()
     states = Table(
         f"{prefix}dialogue_state",
@@ -46,6 +47,15 @@ def build_tables(prefix: str) -> Tables:
         Column("event_id", String(255), primary_key=True),
         Column("claimed_at", DateTime, nullable=False),
         Index(f"{prefix}claimed_event_at", "claimed_at"),
+    )
+    in_flight = Table(  # claimed events whose work has not finished: a dead worker's are redone
+        f"{prefix}event_in_flight",
+        metadata,
+        Column("event_id", String(255), primary_key=True),
+        Column("payload", _Json, nullable=False),
+        Column("taken_at", DateTime, nullable=False),
+        Column("attempts", Integer, nullable=False),
+        Index(f"{prefix}event_in_flight_at", "taken_at"),
     )
     feedback = Table(
         f"{prefix}feedback",
@@ -70,4 +80,4 @@ def build_tables(prefix: str) -> Tables:
         Column("created_at", DateTime, nullable=False),
         Index(f"{prefix}decision_user", "user", "created_at"),
     )
-    return Tables(metadata, states, events, feedback, decisions)
+    return Tables(metadata, states, events, in_flight, feedback, decisions)

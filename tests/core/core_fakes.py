@@ -72,10 +72,18 @@ class MemoryStore:
             del self.states[key]
         return len(old)
 
-    def claim_event(self, event_id: str) -> bool:
+    def claim_event(self, event_id: str, payload: dict[str, Any] | None = None) -> bool:
         first = event_id not in self.events
         self.events.add(event_id)
         return first
+
+    def finish_event(self, event_id: str) -> None:
+        pass
+
+    def take_stale_events(
+        self, taken_before: datetime, limit: int = 10, max_attempts: int = 3
+    ) -> list[tuple[str, dict[str, Any]]]:
+        return []
 
     def add_feedback(self, record: FeedbackRecord) -> None:
         self.feedback.append(record)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import http.client
+import os
+import signal
 import threading
 import time
 from collections.abc import Iterator
@@ -90,6 +93,30 @@ def test_with_chroma_down_questions_say_so_and_decisions_still_work(
     assert "Decisions still work" in down[0]
     assert "labeled examples 1,234" in decision
     assert "LoRA" in back
+
+
+@pytest.mark.slow
+def test_a_worker_killed_between_ack_and_reply_has_its_reply_sent_by_another(
+    database_url: str, own_chroma: ChromaServer, tmp_path: Path
+) -> None:
+    config = deployment_config(
+        tmp_path / "app", database_url, (own_chroma.host, own_chroma.port), "INFO"
+    )
+    config = dataclasses.replace(config, redeliver_after_s=3)
+    with Deployment(config) as deployment:
+        victim = deployment.workers.pids()[0]
+        thread = Thread(deployment)
+        with own_chroma.paused():  # the victim's search hangs: acked, not yet answered
+            with deployment.workers.pinned(victim):
+                assert thread.say("whats lora").status == 200
+            time.sleep(1.0)
+            os.kill(victim, signal.SIGKILL)
+        reply = thread.reply(1, timeout=45)
+        quiet(deployment)
+        replies = thread.replies()
+
+    assert deployment.workers.served_by(thread.sent[0]) == [victim]
+    assert len(replies) == 1 and "LoRA" in str(reply.params["text"])
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ class MemoryStore:
     def __init__(self) -> None:
         self.states: dict[str, dict[str, Any]] = {}
         self.claimed: set[str] = set()
+        self.in_flight: dict[str, dict[str, Any]] = {}
         self.feedback: list[FeedbackRecord] = []
         self.decisions: list[DecisionRecord] = []
         self._lock = threading.Lock()
@@ -42,12 +43,23 @@ class MemoryStore:
     def purge_expired(self, older_than: datetime) -> int:
         return 0
 
-    def claim_event(self, event_id: str) -> bool:
+    def claim_event(self, event_id: str, payload: dict[str, Any] | None = None) -> bool:
         with self._lock:
             if event_id in self.claimed:
                 return False
             self.claimed.add(event_id)
+            if payload is not None:
+                self.in_flight[event_id] = payload
             return True
+
+    def finish_event(self, event_id: str) -> None:
+        with self._lock:
+            self.in_flight.pop(event_id, None)
+
+    def take_stale_events(
+        self, taken_before: datetime, limit: int = 10, max_attempts: int = 3
+    ) -> list[tuple[str, dict[str, Any]]]:
+        return []  # the SQL store's sweeps are tested on SQLite and PostgreSQL
 
     def add_feedback(self, record: FeedbackRecord) -> None:
         with self._lock:

@@ -159,10 +159,10 @@ class _ThreadsForgotten(MemoryStore):
             raise ConnectionError("database unreachable")
         return super().load_state(conversation)
 
-    def claim_event(self, event_id: str) -> bool:
+    def claim_event(self, event_id: str, payload: dict[str, Any] | None = None) -> bool:
         if self.down:
             raise ConnectionError("database unreachable")
-        return super().claim_event(event_id)
+        return super().claim_event(event_id, payload)
 
 
 def test_with_the_store_down_advisor_still_follows_its_own_threads_and_only_those(

@@ -96,6 +96,68 @@ def test_concurrent_claims_of_the_same_events_have_exactly_one_winner(
     assert sorted(wins) == sorted(events)
 
 
+SOON = timedelta(seconds=60)  # "taken before a minute from now": everything in flight is stale
+
+
+def _later() -> datetime:
+    return datetime.now(UTC) + SOON
+
+
+def test_an_unfinished_event_is_taken_again_once_with_its_payload(
+    store_factory: StoreFactory,
+) -> None:
+    dead, alive = store_factory(), store_factory()
+    payload = {"type": "event_callback", "event_id": "Ev1", "event": {"text": "hi ✓"}}
+    assert dead.claim_event("Ev1", payload) is True
+    assert dead.claim_event("Ev2", {"event_id": "Ev2"}) is True
+    dead.finish_event("Ev2")
+
+    assert alive.take_stale_events(datetime.now(UTC) - SOON) == []  # still fresh
+    assert alive.take_stale_events(_later()) == [("Ev1", payload)]
+    assert alive.take_stale_events(datetime.now(UTC) - timedelta(seconds=1)) == []  # taken anew
+    assert dead.claim_event("Ev1", payload) is False  # a retry from Slack still runs nothing
+
+
+def test_a_finished_or_payloadless_claim_is_never_taken_again(store: SqlStore) -> None:
+    store.claim_event("Ev1")
+    store.claim_event("Ev2", {"event_id": "Ev2"})
+    store.finish_event("Ev2")
+    store.finish_event("Ev-never-claimed")
+    assert store.take_stale_events(_later()) == []
+
+
+def test_an_event_that_keeps_failing_is_given_up_after_max_attempts(store: SqlStore) -> None:
+    store.claim_event("Ev1", {"event_id": "Ev1"})
+    taken = [store.take_stale_events(_later(), max_attempts=3) for _ in range(4)]
+    assert [len(t) for t in taken] == [1, 1, 0, 0]
+
+
+def test_concurrent_takers_share_stale_events_without_overlap(
+    store_factory: StoreFactory,
+) -> None:
+    stores = [store_factory() for _ in range(4)]
+    for n in range(20):
+        stores[0].claim_event(f"Ev{n}", {"n": n})
+    time.sleep(0.01)
+    cutoff = datetime.now(UTC)  # after every claim, before every take
+    time.sleep(0.01)
+    taken: list[str] = []
+    lock = threading.Lock()
+
+    def take(store: SqlStore) -> None:
+        for _ in range(5):
+            got = store.take_stale_events(cutoff, limit=3)
+            with lock:
+                taken.extend(event_id for event_id, _ in got)
+
+    threads = [threading.Thread(target=take, args=(s,)) for s in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(taken) == sorted(f"Ev{n}" for n in range(20))
+
+
 def test_concurrent_conversations_never_mix(store: SqlStore) -> None:
     def converse(name: str) -> None:
         for turn in range(15):

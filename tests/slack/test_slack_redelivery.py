@@ -1,0 +1,61 @@
+"""A delivery whose worker died after the ack is answered by a live worker, once.
+
+The dead worker is played by its footprint in the real store: the delivery claimed,
+its payload held, no reply posted. The live app's sweep then finds it stale.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import slack_payloads as P
+from fake_slack import FakeSlack
+from slack_harness import Running, settle
+
+from bot.slack.dedupe import delivery_id
+from bot.slack.redelivery import Redeliverer
+
+LATER = timedelta(minutes=5)
+
+
+def test_a_delivery_left_unfinished_by_a_dead_worker_is_answered_once(
+    running: Running, slack: FakeSlack
+) -> None:
+    body = P.app_mention("what is lora?", ts="2100.000100")
+    ident = delivery_id(body)
+    assert running.store.claim_event(str(ident), body)  # taken, then the worker died
+    sweeper = Redeliverer(running.app, running.store, after_s=60)
+
+    assert running.sender.event(body, retry_num=1).status == 200  # Slack's retry: no reply
+    assert sweeper.sweep() == 0  # not stale yet
+    assert sweeper.sweep(datetime.now(UTC) + LATER) == 1
+    settle(running.app)  # the redelivered work is done (and finished in the store)
+    assert sweeper.sweep(datetime.now(UTC) + 2 * LATER) == 0
+
+    [reply] = slack.calls_to("chat.postMessage")
+    assert reply.params["thread_ts"] == "2100.000100"
+    assert "Low-Rank Adaptation" in reply.params["text"]
+
+
+def test_a_finished_delivery_is_never_redone(running: Running, slack: FakeSlack) -> None:
+    running.sender.event(P.app_mention("what is lora?", ts="2100.000200"))
+    slack.wait_for_method("chat.postMessage")
+    settle(running.app)
+
+    sweeper = Redeliverer(running.app, running.store, after_s=60)
+    assert sweeper.sweep(datetime.now(UTC) + LATER) == 0
+    assert len(slack.calls_to("chat.postMessage")) == 1
+
+
+def test_a_payload_marked_as_a_redelivery_from_outside_is_still_deduplicated(
+    running: Running, slack: FakeSlack
+) -> None:
+    body = P.app_mention("what is lora?", ts="2100.000300")
+    running.sender.event(body)
+    slack.wait_for_method("chat.postMessage")
+
+    forged = {**body, "advisor_redelivery": f"guess:{delivery_id(body)}"}
+    assert running.sender.event(forged, retry_num=1).status == 200
+    settle(running.app)
+
+    assert len(slack.calls_to("chat.postMessage")) == 1
