@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from deployment import Deployment
@@ -75,14 +76,20 @@ def own_chroma(tmp_path: Path) -> Iterator[ChromaServer]:
         yield server
 
 
+def _on_own_chroma(
+    database_url: str, chroma: ChromaServer, folder: Path, **overrides: Any
+) -> Deployment:
+    """A deployment of its own, on a Chroma server the test may stop or freeze."""
+    config = deployment_config(folder, database_url, (chroma.host, chroma.port), "INFO")
+    return Deployment(dataclasses.replace(config, **overrides))
+
+
 @pytest.mark.slow
 def test_with_chroma_down_questions_say_so_and_decisions_still_work(
     database_url: str, own_chroma: ChromaServer, tmp_path: Path
 ) -> None:
-    config = deployment_config(
-        tmp_path / "app", database_url, (own_chroma.host, own_chroma.port), "INFO"
-    )
-    with Deployment(config) as deployment:  # both workers answered a question already
+    with _on_own_chroma(database_url, own_chroma, tmp_path / "app") as deployment:
+        # both workers answered a question already
         own_chroma.stop()
         down = [_pinned_ask(deployment, pid, "whats lora") for pid in deployment.workers.pids()]
         decision = Thread(deployment).ask(DIALOGUE[0])
@@ -99,11 +106,9 @@ def test_with_chroma_down_questions_say_so_and_decisions_still_work(
 def test_a_worker_killed_between_ack_and_reply_has_its_reply_sent_by_another(
     database_url: str, own_chroma: ChromaServer, tmp_path: Path
 ) -> None:
-    config = deployment_config(
-        tmp_path / "app", database_url, (own_chroma.host, own_chroma.port), "INFO"
-    )
-    config = dataclasses.replace(config, redeliver_after_s=3)
-    with Deployment(config) as deployment:
+    with _on_own_chroma(
+        database_url, own_chroma, tmp_path / "app", redeliver_after_s=3
+    ) as deployment:
         victim = deployment.workers.pids()[0]
         thread = Thread(deployment)
         with own_chroma.paused():  # the victim's search hangs: acked, not yet answered
