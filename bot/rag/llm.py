@@ -3,18 +3,24 @@
 Any LangChain chat model through `init_chat_model(settings.llm_model)`, e.g.
 `openai:gpt-4o-mini` or `ollama:llama3.1`. The prompt is a constant: answer
 only from the numbered context and cite it as [n]; never recommend an
-approach (decisions come from the engine). Any failure or a timeout returns
-None (see bot.llm.runner), and the caller falls back to the extractive answer.
+approach (decisions come from the engine). Any failure, a timeout, or an answer
+that is not grounded (a figure the passages do not hold, a citation of a passage
+that does not exist) returns None, and the caller falls back to the extractive
+answer.
 """
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from bot.llm.runner import ChatRunner, reply_text
 from bot.rag.retrieval import Hit
 from bot.settings import Settings
+
+log = logging.getLogger(__name__)
 
 SYSTEM_PROMPT = (
     "You are Advisor, a Slack assistant about improving AI features with better prompts, "
@@ -53,4 +59,33 @@ class LlmWriter:
         ]
         reply = self._runner.run(lambda model: model.invoke(messages), "answer")
         text = reply_text(reply).strip() if reply is not None else ""
-        return text or None
+        if not text:
+            return None
+        problem = ungrounded(text, hits)
+        if problem:
+            log.warning("LLM answer not grounded (%s); using the extractive answer", problem)
+            return None
+        return text
+
+
+# "$5,000", "80-85%", "0.8": a figure a reader takes as a fact ("GPT-4o", "7B" are names)
+_FIGURE = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])")
+_CITATION = re.compile(r"\[(\d+)\]")
+
+
+def ungrounded(text: str, hits: Sequence[Hit]) -> str | None:
+    """Why an answer is not grounded in the passages (a figure or a citation), or None.
+
+    Every figure must appear in the passages as written (ignoring thousands commas),
+    and every [n] must name a passage: a model that invents "$300" or cites [7] of 4
+    is not shown.
+    """
+    context = " ".join(hit.chunk.text for hit in hits)
+    known = {f.replace(",", "").rstrip(".") for f in _FIGURE.findall(context)}
+    for figure in _FIGURE.findall(_CITATION.sub(" ", text)):
+        if figure.replace(",", "").rstrip(".") not in known:
+            return f"the figure {figure} is not in the passages"
+    for number in _CITATION.findall(text):
+        if not 1 <= int(number) <= len(hits):
+            return f"it cites [{number}] but there are {len(hits)} passages"
+    return None

@@ -85,3 +85,20 @@ def test_the_llm_is_not_asked_when_the_question_is_off_topic(settings: Settings)
     chat = RecordingChat(messages=replies("The wifi password is hunter2."))
     answer = KnowledgeBase(settings, chat_model=chat).answer("whats the wifi password")
     assert answer.abstained and chat.seen == []
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "A run costs about $300 [1].",  # a figure the passages do not hold
+        "A run costs $500-$5000+ [7].",  # a passage that does not exist
+    ],
+    ids=["invented-figure", "cites-a-missing-passage"],
+)
+def test_an_llm_answer_that_is_not_grounded_is_replaced_by_the_extractive_one(
+    settings: Settings, written: str
+) -> None:
+    chat = RecordingChat(messages=replies(written))
+    answer = KnowledgeBase(settings, chat_model=chat).answer("how much does ft cost")
+    assert chat.seen  # the model was asked
+    assert answer.mode == "extractive" and "$500-$5000+" in answer.answer
