@@ -114,7 +114,7 @@ def select(
     if not hits or sum(value.values()) == 0:
         return []
     scored = list(_scored(value, bool(_NUMBER_QUESTION.search(question)), hits))
-    return _pick(scored, max_chars, value)
+    return _pick(scored, max_chars, {t: weights[t] for t in value})
 
 
 @dataclass(frozen=True)

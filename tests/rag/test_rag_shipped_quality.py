@@ -46,6 +46,7 @@ def test_the_eval_set_gets_its_facts_and_off_topic_questions_abstain(
         ("can we combine rag and fine tuning", "combining them is best practice"),
         ("what model size should we fine-tune", "largest model you can afford"),
         ("how do i write a good prompt", "context, examples, constraints"),
+        ("what does rag cost?", "no training run"),
     ],
 )
 def test_an_answer_covers_every_part_of_the_question(
