@@ -59,7 +59,7 @@ class Settings(BaseSettings):
         None, description="Web API base URL, e.g. http://127.0.0.1:9000/api/"
     )
     port: int = Field(3000, ge=1, le=65535)
-    # A delivery whose worker stopped before finishing is run again by a live worker after this
+    # A delivery whose worker's heartbeat stopped this long ago is run again by a live worker
     redeliver_after_s: float = Field(60.0, ge=1, le=3600)
 
     log_level: str = "INFO"

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from bot.slack.redelivery import is_redelivery, unmarked
+from bot.slack.redelivery import ended, is_redelivery, started, unmarked
 from bot.store.base import Store
 
 log = logging.getLogger(__name__)
@@ -75,6 +75,8 @@ def once(store: Store, handler: Callable[..., Any]) -> Callable[..., None]:
         if not (is_redelivery(body, ident) or claim(store, ident, unmarked(body))):
             log.info("ignored repeated delivery %s", ident)
             return
+        if ident is not None:
+            started(ident)
         try:
             handler(**kwargs)
         finally:
@@ -87,6 +89,7 @@ def finish(store: Store, ident: str | None) -> None:
     """The delivery's work is over (done, or failed and told): it is not redone."""
     if ident is None:
         return
+    ended(ident)
     try:
         store.finish_event(ident)
     except Exception:

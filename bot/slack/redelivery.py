@@ -3,11 +3,13 @@
 Every delivery is acknowledged before its work runs, so Slack never sends it
 again; if the worker is killed between the ack and the reply, that reply would be
 lost. So a delivery's payload is held in the shared store while its work runs
-(see bot.slack.dedupe), and each worker sweeps now and then for payloads held for
-longer than `REDELIVER_AFTER_S`: their worker stopped. A sweeper takes each such
-payload atomically and runs it again through the app, marked as a redelivery so
-the dedupe lets it through once. The window for a double reply is only between
-posting a reply and finishing the delivery.
+(see bot.slack.dedupe), and each worker, every few seconds, renews the deliveries
+it is still working on (a heartbeat) and sweeps for payloads whose heartbeat
+stopped more than `REDELIVER_AFTER_S` ago: their worker died. A sweeper takes each
+such payload atomically and runs it again through the app, marked as a
+redelivery so the dedupe lets it through once. A slow reply (an LLM, Slack's
+Retry-After) is never redone while its worker lives; the window for a double
+reply is only between posting a reply and finishing the delivery.
 """
 
 from __future__ import annotations
@@ -26,6 +28,25 @@ log = logging.getLogger(__name__)
 
 MARK = "advisor_redelivery"
 _TOKEN = secrets.token_hex(16)  # per process: a payload from outside cannot carry it
+_working: set[str] = set()  # deliveries this process is working on now
+_working_lock = threading.Lock()
+
+
+def started(ident: str) -> None:
+    """This process works on a delivery (its heartbeat is renewed until `ended`)."""
+    with _working_lock:
+        _working.add(ident)
+
+
+def ended(ident: str) -> None:
+    with _working_lock:
+        _working.discard(ident)
+
+
+def working() -> list[str]:
+    """The deliveries this process is working on now."""
+    with _working_lock:
+        return sorted(_working)
 
 
 def marked(body: dict[str, Any], ident: str) -> dict[str, Any]:
@@ -46,13 +67,21 @@ def unmarked(body: dict[str, Any]) -> dict[str, Any]:
 class Redeliverer:
     """Sweeps the store for deliveries whose worker stopped, and runs them again."""
 
-    def __init__(self, app: App, store: Store, *, after_s: float, every_s: float | None = None):
+    def __init__(
+        self, app: App, store: Store, *, after_s: float, every_s: float | None = None
+    ) -> None:
         self.app = app
         self.store = store
         self.after = timedelta(seconds=after_s)
         self.every_s = every_s if every_s is not None else min(10.0, max(0.5, after_s / 4))
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+
+    def tick(self, now: datetime | None = None) -> int:
+        """Renew this process's deliveries, then sweep; how many were run again."""
+        now = now or datetime.now(UTC)
+        self.store.renew_events(working(), now)
+        return self.sweep(now)
 
     def sweep(self, now: datetime | None = None) -> int:
         """Run every delivery held since before `now - after` again; how many were run."""
@@ -79,6 +108,6 @@ class Redeliverer:
     def _run(self) -> None:
         while not self._stop.wait(self.every_s):
             try:
-                self.sweep()
+                self.tick()
             except Exception:  # the store may be down for a while: try again next time
-                log.warning("redelivery sweep failed", exc_info=True)
+                log.warning("redelivery heartbeat or sweep failed", exc_info=True)

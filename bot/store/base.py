@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -56,6 +57,10 @@ class Store(Protocol):
 
     def finish_event(self, event_id: str) -> None:
         """The work for a claimed event is over: it is no longer in flight."""
+        ...
+
+    def renew_events(self, event_ids: Sequence[str], at: datetime) -> None:
+        """Events still being worked on: their in-flight time moves to `at` (a heartbeat)."""
         ...
 
     def take_stale_events(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -195,6 +195,18 @@ class SqlStore:
         """The event's work is over: no longer in flight."""
         table = self._tables.in_flight
         self._write(delete(table).where(table.c.event_id == event_id))
+
+    def renew_events(self, event_ids: Sequence[str], at: datetime) -> None:
+        """A heartbeat for events still being worked on: they are not stale."""
+        if not event_ids:
+            return
+        table = self._tables.in_flight
+        stmt = (
+            update(table)
+            .where(table.c.event_id.in_(list(event_ids)))
+            .values(taken_at=_naive_utc(at))
+        )
+        self._write(stmt)
 
     def take_stale_events(
         self, taken_before: datetime, limit: int = 10, max_attempts: int = 3

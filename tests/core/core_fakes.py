@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -78,6 +79,9 @@ class MemoryStore:
         return first
 
     def finish_event(self, event_id: str) -> None:
+        pass
+
+    def renew_events(self, event_ids: Sequence[str], at: datetime) -> None:
         pass
 
     def take_stale_events(

@@ -7,6 +7,7 @@ conftest.make_core); these fakes stand in where a test needs a core that fails.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -55,6 +56,9 @@ class MemoryStore:
     def finish_event(self, event_id: str) -> None:
         with self._lock:
             self.in_flight.pop(event_id, None)
+
+    def renew_events(self, event_ids: Sequence[str], at: datetime) -> None:
+        pass
 
     def take_stale_events(
         self, taken_before: datetime, limit: int = 10, max_attempts: int = 3

@@ -13,7 +13,7 @@ from fake_slack import FakeSlack
 from slack_harness import Running, settle
 
 from bot.slack.dedupe import delivery_id
-from bot.slack.redelivery import Redeliverer
+from bot.slack.redelivery import Redeliverer, ended, started
 
 LATER = timedelta(minutes=5)
 
@@ -35,6 +35,23 @@ def test_a_delivery_left_unfinished_by_a_dead_worker_is_answered_once(
     [reply] = slack.calls_to("chat.postMessage")
     assert reply.params["thread_ts"] == "2100.000100"
     assert "Low-Rank Adaptation" in reply.params["text"]
+
+
+def test_a_slow_delivery_whose_worker_lives_is_never_redone(
+    running: Running, slack: FakeSlack
+) -> None:
+    body = P.app_mention("what is lora?", ts="2100.000150")
+    ident = str(delivery_id(body))
+    assert running.store.claim_event(ident, body)
+    sweeper = Redeliverer(running.app, running.store, after_s=60)
+
+    started(ident)  # this process is still working on it (an LLM, a Retry-After)
+    try:
+        assert sweeper.tick(datetime.now(UTC) + LATER) == 0
+    finally:
+        ended(ident)
+    settle(running.app)
+    assert slack.calls_to("chat.postMessage") == []
 
 
 def test_a_finished_delivery_is_never_redone(running: Running, slack: FakeSlack) -> None:

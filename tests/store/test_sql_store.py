@@ -126,6 +126,15 @@ def test_a_finished_or_payloadless_claim_is_never_taken_again(store: SqlStore) -
     assert store.take_stale_events(_later()) == []
 
 
+def test_a_renewed_event_is_not_stale(store: SqlStore) -> None:
+    store.claim_event("Ev1", {"event_id": "Ev1"})
+    store.claim_event("Ev2", {"event_id": "Ev2"})
+    later = _later()
+    store.renew_events(["Ev1"], later)  # its worker is alive and still at it
+    assert store.take_stale_events(later) == [("Ev2", {"event_id": "Ev2"})]
+    store.renew_events([], later)  # nothing to renew is fine
+
+
 def test_an_event_that_keeps_failing_is_given_up_after_max_attempts(store: SqlStore) -> None:
     store.claim_event("Ev1", {"event_id": "Ev1"})
     taken = [store.take_stale_events(_later(), max_attempts=3) for _ in range(4)]
