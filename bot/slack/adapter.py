@@ -141,6 +141,9 @@ class SlackAdapter:
     def shared_reply(self, share_id: str) -> dict[str, Any] | None:
         return self.store.load_state(SHARE_PREFIX + share_id)
 
+    def update_shared(self, share_id: str, reply: dict[str, Any]) -> None:
+        self.store.save_state(SHARE_PREFIX + share_id, reply)
+
     def forget_shared(self, share_id: str) -> None:
         self.store.delete_state(SHARE_PREFIX + share_id)
 

@@ -75,13 +75,13 @@ def render_replies(replies: Sequence[Reply], ctx: RenderContext) -> list[SlackMe
     for index, reply in enumerate(replies):
         if index:
             blocks.append(DividerBlock())
-        blocks += reply_blocks(reply, ctx.conv)
+        blocks += reply_blocks(reply, ctx.conv, ctx.share_id)
     footer = footer_block(replies, ctx)
     fallback = fallback_text(replies)
     return pack(blocks, fallback, footer)
 
 
-def reply_blocks(reply: Reply, conv: ConversationRef) -> list[Block]:
+def reply_blocks(reply: Reply, conv: ConversationRef, share_id: str | None = None) -> list[Block]:
     """One reply's content and its own buttons (choices for a question)."""
     text = to_mrkdwn(reply.text)
     if reply.kind == ReplyKind.error:
@@ -98,7 +98,7 @@ def reply_blocks(reply: Reply, conv: ConversationRef) -> list[Block]:
     elif reply.citations:
         blocks.append(context(citation_lines(reply.citations)))
     if reply.kind == ReplyKind.question:
-        blocks += question_actions(reply, conv)
+        blocks += question_actions(reply, conv, share_id)
     return blocks
 
 
@@ -128,18 +128,25 @@ def _slot_text(value: object) -> str:
 FOOTER_BLOCK = "advisor_footer"
 
 
-def question_actions(reply: Reply, conv: ConversationRef) -> list[Block]:
-    """Buttons for the choices (25 to a block), Skip unless offered, and the form."""
+def question_actions(
+    reply: Reply, conv: ConversationRef, share_id: str | None = None
+) -> list[Block]:
+    """Buttons for the choices (25 to a block), Skip unless offered, and the form.
+
+    On a private message the choices also name the stored copy (`share_id`): Slack
+    sends no blocks back for a private message, and closing the question needs them.
+    """
     buttons = [
         button(
             choice.label,
             f"{refs.CHOICE}{i}",
-            ButtonValue(conv=conv, slot=reply.slot, value=choice.value),
+            ButtonValue(conv=conv, slot=reply.slot, value=choice.value, share=share_id),
         )
         for i, choice in enumerate(reply.choices)
     ]
     if not any(choice.value == SKIP_VALUE for choice in reply.choices):
-        buttons.append(button("Skip", refs.SKIP, ButtonValue(conv=conv, slot=reply.slot)))
+        skip = ButtonValue(conv=conv, slot=reply.slot, share=share_id)
+        buttons.append(button("Skip", refs.SKIP, skip))
     buttons.append(button("Open the form", refs.OPEN_FORM, ButtonValue(conv=conv)))
     return [
         ActionsBlock(elements=buttons[i : i + MAX_ACTIONS])
@@ -166,14 +173,16 @@ def footer_block(replies: Sequence[Reply], ctx: RenderContext) -> ActionsBlock |
 
 
 def answered_question(
-    blocks: Sequence[dict[str, Any]], block_id: str, label: str, user: str
+    blocks: Sequence[dict[str, Any]], clicked: dict[str, Any], label: str, user: str
 ) -> list[dict[str, Any]] | None:
     """A question's blocks once a choice was clicked: its buttons become who chose what.
 
-    Every actions block but the footer goes (a stale button could be clicked again);
-    the footer's feedback and Start over stay. None when the clicked block is not there.
+    `clicked` is the action from the payload: its block_id (Slack's copy of a message)
+    or its action_id and value (our stored copy) find the question. Every actions block
+    but the footer goes (a stale button could be clicked again); the footer's feedback
+    and Start over stay. None when the clicked question is not in these blocks.
     """
-    if not any(b.get("block_id") == block_id for b in blocks):
+    if not any(_holds(b, clicked) for b in blocks):
         return None
     chosen = context(f"✓ <@{user}> chose *{to_mrkdwn(label)}*").to_dict()
     kept: list[dict[str, Any]] = []
@@ -183,6 +192,17 @@ def answered_question(
         elif chosen not in kept:
             kept.append(chosen)
     return kept
+
+
+def _holds(block: dict[str, Any], clicked: dict[str, Any]) -> bool:
+    if block.get("type") != "actions":
+        return False
+    if clicked.get("block_id") and block.get("block_id") == clicked["block_id"]:
+        return True
+    return any(
+        e.get("action_id") == clicked.get("action_id") and e.get("value") == clicked.get("value")
+        for e in block.get("elements") or []
+    )
 
 
 def button(

@@ -146,34 +146,66 @@ class Interactions:
             return
         dest = action_dest(body, value)
         if action_id.startswith(refs.CHOICE) or action_id == refs.SKIP:
-            self._close_question(body, action, user)
+            self._close_question(body, action, value, user)
         try:
             self._on_button(action_id, body, value, dest, user)
         except Exception:
             log.exception("button %s failed", action_id)
             self.adapter.tell(_private(dest, user), FAILED_BUTTON)
 
-    def _close_question(self, body: dict[str, Any], action: dict[str, Any], user: str) -> None:
+    def _close_question(
+        self, body: dict[str, Any], action: dict[str, Any], value: ButtonValue, user: str
+    ) -> None:
         """Replace the clicked question's buttons with who chose what (best effort).
 
-        Private messages have no copy of their blocks in the payload and stay as they are.
+        A channel message is updated from Slack's copy of its blocks (chat.update); a
+        private one, which Slack sends without blocks, from our stored copy through
+        the response_url.
         """
+        label = str((action.get("text") or {}).get("text") or "this")
+        try:
+            if (body.get("container") or {}).get("is_ephemeral"):
+                self._close_private_question(body, action, value, label, user)
+            else:
+                self._close_channel_question(body, action, label, user)
+        except Exception:
+            log.warning("could not close the question", exc_info=True)
+
+    def _close_channel_question(
+        self, body: dict[str, Any], action: dict[str, Any], label: str, user: str
+    ) -> None:
         message = body.get("message") or {}
         container = body.get("container") or {}
         blocks, ts = message.get("blocks"), message.get("ts") or container.get("message_ts")
         channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
-        label = str((action.get("text") or {}).get("text") or "this")
         if not isinstance(blocks, list) or not ts or not channel:
             return
-        closed = answered_question(blocks, str(action.get("block_id") or ""), label, user)
-        if closed is None:
+        closed = answered_question(blocks, action, label, user)
+        if closed is not None:
+            text = str(message.get("text") or label)
+            self.adapter.client.chat_update(channel=channel, ts=ts, text=text, blocks=closed)
+
+    def _close_private_question(
+        self,
+        body: dict[str, Any],
+        action: dict[str, Any],
+        value: ButtonValue,
+        label: str,
+        user: str,
+    ) -> None:
+        stored = self.adapter.shared_reply(value.share) if value.share else None
+        response_url = body.get("response_url")
+        if stored is None or not response_url:
             return
-        try:
-            self.adapter.client.chat_update(
-                channel=channel, ts=ts, text=str(message.get("text") or label), blocks=closed
-            )
-        except Exception:
-            log.warning("could not close the question in %s", channel, exc_info=True)
+        for message in stored.get("messages") or []:
+            closed = answered_question(message.get("blocks") or [], action, label, user)
+            if closed is None:
+                continue
+            message["blocks"] = closed  # sharing it later shares the answered question
+            replace = {"replace_original": True, "text": message.get("text"), "blocks": closed}
+            self.adapter.poster.respond(str(response_url), replace)
+            self.adapter.update_shared(str(value.share), stored)
+            return
 
     def _on_button(
         self, action_id: str, body: dict[str, Any], value: ButtonValue, dest: Destination, user: str

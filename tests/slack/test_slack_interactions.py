@@ -193,6 +193,27 @@ def test_a_clicked_question_shows_the_choice_instead_of_its_buttons(
     assert blocks[0] == question.blocks()[0] | {"block_id": "auto0"}  # the question stays
 
 
+def test_a_private_question_is_closed_through_its_response_url(
+    running: Running, slack: FakeSlack
+) -> None:
+    running.sender.command(P.slash_command(DECISION, slack.hook_url()))
+    question = hooks(slack)[0]
+
+    button = element(question, "advisor_choice:", '"value":"format"')
+    click_url = slack.hook_url("click")
+    payload = P.block_actions(
+        button["action_id"], button["value"], ephemeral=True, response_url=click_url,
+        label=button["text"]["text"],
+    )  # fmt: skip
+    assert running.sender.interaction(payload).status == 200
+
+    closed = next(c for c in hooks(slack, count=3) if c.params.get("replace_original") is True)
+    ids = [e["action_id"] for b in closed.blocks() if b["type"] == "actions" for e in b["elements"]]
+    assert not any(i.startswith("advisor_choice:") for i in ids)
+    assert "advisor_share" in ids  # the footer stays
+    assert f"<@{P.USER}> chose *Wrong output format*" in closed.block_text()
+
+
 def test_start_over_clears_what_was_known(running: Running, slack: FakeSlack) -> None:
     running.sender.event(P.app_mention(DECISION, ts="1800.000200"))
     question = slack.wait_for_method("chat.postMessage")[0]
