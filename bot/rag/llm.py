@@ -61,7 +61,7 @@ class LlmWriter:
         text = reply_text(reply).strip() if reply is not None else ""
         if not text:
             return None
-        problem = ungrounded(text, hits)
+        problem = ungrounded(text, hits, question)
         if problem:
             log.warning("LLM answer not grounded (%s); using the extractive answer", problem)
             return None
@@ -73,14 +73,14 @@ _FIGURE = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])")
 _CITATION = re.compile(r"\[(\d+)\]")
 
 
-def ungrounded(text: str, hits: Sequence[Hit]) -> str | None:
+def ungrounded(text: str, hits: Sequence[Hit], question: str = "") -> str | None:
     """Why an answer is not grounded in the passages (a figure or a citation), or None.
 
-    Every figure must appear in the passages as written (ignoring thousands commas),
-    and every [n] must name a passage: a model that invents "$300" or cites [7] of 4
-    is not shown.
+    Every figure must appear in the passages or the question as written (ignoring
+    thousands commas), and every [n] must name a passage: a model that invents "$300"
+    or cites [7] of 4 is not shown.
     """
-    context = " ".join(hit.chunk.text for hit in hits)
+    context = " ".join([question, *(hit.chunk.text for hit in hits)])
     known = {f.replace(",", "").rstrip(".") for f in _FIGURE.findall(context)}
     for figure in _FIGURE.findall(_CITATION.sub(" ", text)):
         if figure.replace(",", "").rstrip(".") not in known:

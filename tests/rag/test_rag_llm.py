@@ -102,3 +102,9 @@ def test_an_llm_answer_that_is_not_grounded_is_replaced_by_the_extractive_one(
     answer = KnowledgeBase(settings, chat_model=chat).answer("how much does ft cost")
     assert chat.seen  # the model was asked
     assert answer.mode == "extractive" and "$500-$5000+" in answer.answer
+
+
+def test_figures_from_the_question_count_as_grounded(settings: Settings) -> None:
+    chat = RecordingChat(messages=replies("300 examples is above the 100 minimum [1]."))
+    answer = KnowledgeBase(settings, chat_model=chat).answer("is 300 examples enough to ft?")
+    assert answer.mode == "llm"
