@@ -119,8 +119,7 @@ class Advisor:
         return [Reply(kind=ReplyKind.error, text=KNOWLEDGE_DOWN)]
 
     def _propose(self, text: str, pending: str | None) -> dict[str, Any]:
-        if self._proposer is None:
-            return {}
+        assert self._proposer is not None  # only handed to the dialogue with a proposer
         try:
             return self._proposer.propose(text, pending)
         except Exception:  # proposals are optional: the deterministic slots carry on alone

@@ -149,14 +149,12 @@ def _scored(
             yield Scored(score, Sentence(rank, position, text), unit_terms)
 
 
-def _pick(
-    scored: list[Scored], max_chars: int, value: Mapping[str, float] | None = None
-) -> list[Sentence]:
+def _pick(scored: list[Scored], max_chars: int, weights: Mapping[str, float]) -> list[Sentence]:
     """The best sentence, then the next best within the budget, one at a time.
 
-    A follow-up is favoured beside the best sentence, and for question terms that
-    no chosen sentence has yet: "combine RAG and fine-tuning" wants a sentence on
-    combining as well as one on RAG.
+    A follow-up is favoured beside the best sentence, and for question terms (by
+    their `weights`) that no chosen sentence has yet: "combine RAG and fine-tuning"
+    wants a sentence on combining as well as one on RAG.
     """
     if not scored:
         return []
@@ -165,13 +163,12 @@ def _pick(
         return []
     chosen = _small_section(scored, first) or [first]
     used = sum(len(c.sentence.text) + 5 for c in chosen)
-    value = value or {}
-    total = sum(value.values()) or 1.0
+    total = sum(weights.values()) or 1.0
     while len(chosen) < MAX_SENTENCES:
         covered = frozenset().union(*(c.terms for c in chosen))
 
         def follow(s: Scored, covered: frozenset[str] = covered) -> float:
-            new = sum(value.get(t, 0.0) for t in s.terms - covered)
+            new = sum(weights.get(t, 0.0) for t in s.terms - covered)
             return _follow_up_score(s, first) + COVERAGE_WEIGHT * first.score * new / total
 
         fitting = [

@@ -81,9 +81,9 @@ def ungrounded(text: str, hits: Sequence[Hit], question: str = "") -> str | None
     or cites [7] of 4 is not shown.
     """
     context = " ".join([question, *(hit.chunk.text for hit in hits)])
-    known = {f.replace(",", "").rstrip(".") for f in _FIGURE.findall(context)}
+    known = {f.replace(",", "") for f in _FIGURE.findall(context)}
     for figure in _FIGURE.findall(_CITATION.sub(" ", text)):
-        if figure.replace(",", "").rstrip(".") not in known:
+        if figure.replace(",", "") not in known:
             return f"the figure {figure} is not in the passages"
     for number in _CITATION.findall(text):
         if not 1 <= int(number) <= len(hits):
