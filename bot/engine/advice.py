@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from bot.engine.budget import covers_some_runs
 from bot.engine.facts import CONFIRM_TEST_CASES, Facts
 from bot.engine.models import Approach, Task
+
+TRAINING = frozenset({Approach.collect_data, Approach.fine_tune, Approach.hybrid})
 
 # Keyed by the decisive rule that chose the approach.
 HEADLINES: dict[str, str] = {
@@ -27,6 +30,9 @@ HEADLINES: dict[str, str] = {
     "systematic failures affecting 10%+ of cases.",
     "fine_tuning.cause_unknown": "Keep improving the prompt until you know the failures are "
     "systematic: only then does fine-tuning pay.",
+    "training.budget_below_every_run": "Keep improving the prompt for now: fine-tuning fits "
+    "your problem, but your {budget} training budget is below one run under either price table: "
+    "on {examples_priced} a run costs {run_costs}.",
     "data.per_category_minimum": "Collect data first: fine-tuning fits, but a {categories}-"
     "category classifier needs {needed} labeled examples; {you_have}.",
     "data.minimum_100": "Collect data first: fine-tuning fits, but it needs at least 100 "
@@ -92,11 +98,26 @@ def headline(rule_id: str, words: dict[str, str]) -> str:
     return HEADLINES[rule_id].format_map(words)
 
 
-def next_steps(approach: Approach, f: Facts, words: dict[str, str]) -> list[str]:
+def next_steps(approach: Approach, f: Facts, words: dict[str, str], rule_id: str = "") -> list[str]:
     """Concrete steps for the approach, with the team's numbers, plus situational ones."""
     extra = {"per_category": f" ({words['categories']} categories x 100)" if f.per_category else ""}
     steps = [step.format_map({**words, **extra}) for step in NEXT_STEPS[approach]]
-    return _situational(approach, f, words) + steps
+    return _budget_steps(approach, f, words, rule_id) + _situational(approach, f, words) + steps
+
+
+def _budget_steps(approach: Approach, f: Facts, words: dict[str, str], rule_id: str) -> list[str]:
+    """What to do about a training budget that one price table covers and another does not."""
+    if rule_id == "training.budget_below_every_run":
+        return [
+            "To fine-tune later, raise the training budget to at least {cheapest_run}, a run at "
+            "{cheapest_table}, and run the decision again.".format_map(words)
+        ]
+    if approach in TRAINING and covers_some_runs(f):
+        return [
+            "Price one run with your provider before you start: on {examples_priced} it costs "
+            "{run_costs}, against your {budget} budget.".format_map(words)
+        ]
+    return []
 
 
 def _situational(approach: Approach, f: Facts, words: dict[str, str]) -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.engine.budget import run_costs
 from bot.engine.facts import (
     CEILING,
     MIN_ITERATIONS,
@@ -29,6 +30,7 @@ from bot.engine.sensitivity import (
 )
 
 RATE_STEP = 0.01
+BUDGET = "training_budget_usd"
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class Crossing:
 def what_would_change(f: Facts, approach: Approach) -> list[WhatWouldChange]:
     """For each known slot, the nearest change up and down that gives another approach."""
     out: list[WhatWouldChange] = []
-    for slot in (*SLOT_ORDER, "target_success_rate"):
+    for slot in (*SLOT_ORDER, "target_success_rate", BUDGET):
         current = getattr(f.slots, slot)
         if isinstance(current, FailureCause | Task):
             out += _other_choice(f, slot, current, approach)
@@ -108,6 +110,9 @@ def _cuts(f: Facts, slot: str) -> list[Cut]:
     if slot == "target_success_rate":
         # "done" when success_rate >= target, i.e. target <= success_rate.
         return [] if s.success_rate is None else [Cut(s.success_rate, at_least=False)]
+    if slot == BUDGET:
+        # One run under each price table: the budget rules turn on these amounts.
+        return [Cut(cost) for _, cost in run_costs(f)]
     if slot == "categories":
         # A classifier has enough data when labeled >= 100 x categories.
         return (
@@ -155,7 +160,7 @@ def _change(slot: str, c: Crossing, becomes: Approach) -> WhatWouldChange:
 def _phrase(slot: str, op: str, shown: str) -> str:
     """'With 100+ labeled examples', 'With a success rate below 80%', ..."""
     noun = NOUNS[slot]
-    if slot in RATES:
+    if slot in RATES or slot == BUDGET:
         tail = {">=": f"of {shown} or more", ">": f"above {shown}", "<": f"below {shown}"}
         return f"With {noun} {tail.get(op, f'of {shown} or less')}"
     lead = {">=": f"{shown}+", ">": f"more than {shown}", "<": f"fewer than {shown}"}

@@ -6,7 +6,7 @@ Each note fires when its condition holds and the chosen approach is in `only_for
 
 from __future__ import annotations
 
-from bot.engine.costs import GUIDE
+from bot.engine.budget import covers_every_run, covers_some_runs
 from bot.engine.facts import CJK_LANGUAGES, CONFIRM_TEST_CASES, Facts
 from bot.engine.models import Approach, FailureCause, Task
 from bot.engine.rules import Rule
@@ -28,11 +28,6 @@ def _reasoning(f: Facts) -> bool:
 
 def _few_cases(f: Facts) -> bool:
     return f.slots.test_cases is None or f.slots.test_cases < CONFIRM_TEST_CASES
-
-
-def _budget_short(f: Facts) -> bool:
-    budget, run = f.slots.training_budget_usd, GUIDE.training_run_usd or 0.0
-    return budget is not None and budget < run
 
 
 def _below_ideal(f: Facts) -> bool:
@@ -128,11 +123,23 @@ NOTES: tuple[Rule, ...] = (
     ),
     Rule(
         id="training.budget_short",
+        section="price-tables",
+        only_for=TRAINING,
+        # The two tables disagree about a run's price: the headline must say which one makes
+        # the plan affordable, or a "Fine-tune" headline hides a budget that may not cover it.
+        when=covers_some_runs,
+        reason="Your training budget of {budget} covers a run {budget_fits} for "
+        "{examples_priced}, but not {budget_short_of}.",
+        headline="Budget: your {budget} covers a run only {budget_fits} for {examples_priced}, "
+        "not {budget_short_of}; check your provider's price first.",
+    ),
+    Rule(
+        id="training.budget_covers_run",
         section="cost-structure",
         only_for=TRAINING,
-        when=_budget_short,
-        reason="Your training budget of {budget} is below the {run_cost} a training run costs in "
-        "the guide's figures (GPT-4o list prices: about {hosted_run}).",
+        when=covers_every_run,
+        reason="Your training budget of {budget} covers one training run under every price "
+        "table (on {examples_priced}: {run_costs}); over {horizon} plan for {runs}.",
     ),
     Rule(
         id="maintenance.retrain",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.engine.advice import headline, next_steps
+from bot.engine.budget import budget_words
 from bot.engine.changes import what_would_change
 from bot.engine.costs import compare, cost_words
 from bot.engine.facts import Slots, derive
@@ -29,21 +30,26 @@ def decide(inp: DecisionInput) -> Recommendation:
             slots.labeled_examples,
             facts.needed_examples,
         )
-    said = words(facts) | cost_words(
-        cost,
-        slots.labeled_examples,
-        facts.needed_examples,
-        slots.tokens_per_request,
-        slots.horizon_months,
+    said = (
+        words(facts)
+        | budget_words(facts)
+        | cost_words(
+            cost,
+            slots.labeled_examples,
+            facts.needed_examples,
+            slots.tokens_per_request,
+            slots.horizon_months,
+        )
     )
     rules = fired(facts, approach, NOTES)
+    clauses = [r.headline.format_map(said) for r in rules if r.headline]
     return Recommendation(
         approach=approach,
-        headline=headline(decisive.id, said),
+        headline=" ".join([headline(decisive.id, said), *clauses]),
         rules=[
             FiredRule(id=r.id, reason=r.reason.format_map(said), section=r.section) for r in rules
         ],
-        next_steps=next_steps(approach, facts, said),
+        next_steps=next_steps(approach, facts, said, decisive.id),
         missing=missing(facts, approach),
         what_would_change=what_would_change(facts, approach),
         cost=cost,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.engine.budget import covers_no_run
 from bot.engine.facts import (
     CEILING,
     MIN_ITERATIONS,
@@ -36,6 +37,7 @@ class Rule:
     points_to: Approach | None = None  # decisive rules choose the approach
     only_for: frozenset[Approach] = frozenset()  # notes fire only with these (empty: any)
     leads: bool = False  # a note that sets the scene: reported before the decisive rules
+    headline: str = ""  # a note's clause the headline must carry too (a template, like reason)
 
 
 def _rate(f: Facts) -> float | None:
@@ -147,6 +149,18 @@ DECISIVE: tuple[Rule, ...] = (
         when=lambda f: f.systematic is None,
         reason="You haven't said why the failures happen; fine-tuning pays only for systematic "
         "problems (format, terminology, style, reasoning) affecting 10%+ of cases.",
+    ),
+    Rule(
+        id="training.budget_below_every_run",
+        section="cost-structure",
+        points_to=Approach.iterate_prompt,
+        # Everything else says fine-tune (or collect data to), but no price table puts even one
+        # run within the stated budget: a recommendation the team cannot pay for is no answer.
+        # Before the data rules: collecting data for a run nobody can pay for comes second.
+        when=covers_no_run,
+        reason="Your training budget of {budget} is below one training run under every price "
+        "table Advisor uses: on {examples_priced} a run costs {run_costs}. Fine-tuning fits "
+        "the problem but not the budget.",
     ),
     Rule(
         id="data.per_category_minimum",

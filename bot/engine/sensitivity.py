@@ -63,6 +63,7 @@ NOUNS = {
     "prompt_iterations": "prompt iterations",
     "labeled_examples": "labeled examples",
     "categories": "categories",
+    "training_budget_usd": "a training budget",
 }
 
 
