@@ -198,12 +198,9 @@ def what_if(state: DialogueState, changes: dict[str, Any], tools: Tools) -> list
     base = state.last_recommendation or tools.decide(state.decision_input())
     new = tools.decide(hypothetical.decision_input())
     sentence, diff = compare(base, new)
-    described = ", ".join(
-        f"{sl.LABELS[s]} {sl.show(s, v)}"
-        + (f" instead of {sl.show(s, state.slots[s])}" if s in state.slots else "")
-        for s, v in changes.items()
-    )
-    text = f"With {described}, {sentence} {new.headline}"
+    # Channels show it compact (what moved, and moves.DETAILS_HINT); "details" re-runs it.
+    state.last_what_if = {"changes": dict(changes), "over": dict(state.slots)}
+    text = f"With {_described(state, changes)}, {sentence} {new.headline}"
     return [
         Reply(
             kind=ReplyKind.what_if,
@@ -212,6 +209,50 @@ def what_if(state: DialogueState, changes: dict[str, Any], tools: Tools) -> list
             slots=hypothetical.decision_input(),
             citations=new.citations,
             changes=diff,
+        )
+    ]
+
+
+def _described(state: DialogueState, changes: dict[str, Any]) -> str:
+    """'labeled examples 1,000 instead of 300, task classification'."""
+    return ", ".join(
+        f"{sl.LABELS[s]} {sl.show(s, v)}"
+        + (f" instead of {sl.show(s, state.slots[s])}" if s in state.slots else "")
+        for s, v in changes.items()
+    )
+
+
+NO_DETAILS = "There's no recommendation to show in full yet."
+
+
+def _details(state: DialogueState, text: str, found: Extraction, tools: Tools) -> list[Reply]:
+    return _with_reask(state, details(state, tools), brief=True)
+
+
+def details(state: DialogueState, tools: Tools) -> list[Reply]:
+    """The full card of the last what-if (re-run, pure), else of the last recommendation."""
+    what_if = state.last_what_if
+    if what_if is not None and what_if.get("over") == state.slots:
+        changes = what_if.get("changes") or {}
+        hypothetical = DialogueState(slots={**state.slots, **changes})
+        rec = tools.decide(hypothetical.decision_input())
+        text = (
+            f"**The full recommendation with {_described(state, changes)}** "
+            "(a what-if: your answers are unchanged)."
+        )
+        slots = hypothetical.decision_input()
+    elif state.last_recommendation is not None:
+        rec, text = state.last_recommendation, "**Your recommendation in full.**"
+        slots = state.decision_input()
+    else:
+        return [Reply(kind=ReplyKind.info, text=NO_DETAILS)]
+    return [
+        Reply(
+            kind=ReplyKind.info,
+            text=text,
+            recommendation=rec,
+            slots=slots,
+            citations=rec.citations,
         )
     ]
 
@@ -236,6 +277,8 @@ def _action(state: DialogueState, inbound: Inbound, tools: Tools) -> list[Reply]
         return _answer(state, value, found, tools)
     if action == "what_if" and slot in sl.LABELS and value is not None:
         return what_if(state, {slot: sl.parse(slot, value)}, tools)
+    if action == "details":
+        return _details(state, inbound.text, extract(""), tools)
     named = {
         "start_over": Intent.reset,
         "reset": Intent.reset,
@@ -266,6 +309,7 @@ _HANDLERS: dict[Intent, Handler] = {
     Intent.decide_now: _decide_now,
     Intent.decide: _decide,
     Intent.what_if: _what_if,
+    Intent.details: _details,
     Intent.question: _question,
     Intent.answer: _answer,
 }

@@ -13,6 +13,7 @@ from bot.core import slots as sl
 from bot.core import texts
 from bot.core.extract import Extraction
 from bot.core.messages import Reply, ReplyKind
+from bot.core.moves import moves
 from bot.core.state import DialogueState, Phase, Tools
 from bot.engine.models import Recommendation
 
@@ -126,14 +127,8 @@ def recommend(
 
 def compare(old: Recommendation, new: Recommendation) -> tuple[str, list[str]]:
     """What changed between two recommendations: a clause ('the recommendation stays …')
-    and the changes, one per line."""
-    changes = []
-    if old.approach != new.approach:
-        changes.append(f"approach: {old.approach.value} → {new.approach.value}")
-    old_rules = {r.id for r in old.rules}
-    new_rules = {r.id for r in new.rules}
-    changes += [f"+ {r.id}: {r.reason}" for r in new.rules if r.id not in old_rules]
-    changes += [f"− {r.id}" for r in old.rules if r.id not in new_rules]
+    and what moved, one line each, in words (approach, reasons, cost per price table)."""
+    changes = moves(old, new)
     if old.approach != new.approach:
         sentence = (
             f"the recommendation changes from **{texts.approach_name(old.approach)}** "

@@ -20,6 +20,7 @@ class Intent(StrEnum):
     decide_now = "decide_now"  # recommend with what is known, no more questions
     decide = "decide"  # start (or continue) a decision dialogue
     what_if = "what_if"
+    details = "details"  # the full card of the last what-if (or recommendation)
     question = "question"  # for the knowledge base
     answer = "answer"  # slot values for the dialogue
 
@@ -81,6 +82,14 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         re.compile(
             r"(?:status|summary|what do you know(?: so far)?|"
             r"where (?:are|were) we)",
+            _I,
+        ),
+    ),
+    (
+        Intent.details,
+        re.compile(
+            r"(?:(?:show|see|give|send)(?: me)? )?(?:the |all the |more )?"
+            r"(?:details?|(?:full|whole) (?:card|recommendation))(?: please)?|show more",
             _I,
         ),
     ),

@@ -34,6 +34,9 @@ class DialogueState(BaseModel):
         None, description="'500 examples per class' until the number of classes is known"
     )
     last_recommendation: Recommendation | None = None
+    last_what_if: dict[str, Any] | None = Field(
+        None, description="The slots the last what-if changed: 'details' shows its full card"
+    )
     updated_at: datetime | None = None
 
     def decision_input(self) -> DecisionInput:

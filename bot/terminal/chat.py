@@ -15,8 +15,9 @@ from rich.markdown import Markdown
 from rich.text import Text
 
 from bot.core.messages import ConversationKey, Inbound, Reply, ReplyKind
+from bot.core.moves import DETAILS_HINT
 from bot.core.ports import ConversationCore
-from bot.terminal.recommendation import render_recommendation
+from bot.terminal.recommendation import render_changes, render_recommendation
 
 # Slots whose choices are the answers themselves, so a typed number picks one.
 NUMBERED = ("task", "failure_cause")
@@ -80,10 +81,10 @@ def render(console: Console, reply: Reply) -> None:
         hints = " · ".join(c.label.lower() for c in reply.choices)
         console.print(Text(f"  (or: {hints})", style="dim"))
     if reply.changes:
-        console.print(Text("What changed:", style="bold"))
-        for change in reply.changes:
-            console.print(Text(f"  {change}"))
-    if reply.recommendation is not None:
+        console.print(render_changes(reply.changes))
+    if reply.kind is ReplyKind.what_if:  # compact: what moved; "details" shows the full card
+        console.print(Markdown(f"_{DETAILS_HINT}_"), style="dim")
+    elif reply.recommendation is not None:
         console.print(render_recommendation(reply.recommendation))
     elif reply.citations:
         console.print(Text("Sources:", style="bold"))

@@ -48,6 +48,15 @@ def render_recommendation(rec: Recommendation) -> RenderableType:
     return Panel(Group(*parts), title=title, title_align="left", border_style=colour)
 
 
+def render_changes(changes: list[str]) -> RenderableType:
+    """What a what-if moved: the approach line first, then reasons and costs as bullets."""
+    if not changes:
+        return Text("")
+    head, *rest = changes
+    heading = Text("What changed", style="bold underline")
+    return Group(Text(""), heading, Text(head, style="bold"), _bullets(rest))
+
+
 def _section(heading: str, body: RenderableType) -> RenderableType:
     return Group(Text(""), Text(heading, style="bold underline"), body)
 
