@@ -22,9 +22,10 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.core.messages import Reply, ReplyKind
+from bot.core.moves import DETAILS_HINT
 from bot.engine.models import DecisionInput
 from bot.slack import refs
-from bot.slack.card import citation_lines, recommendation_blocks
+from bot.slack.card import changes_blocks, citation_lines, recommendation_blocks
 from bot.slack.mrkdwn import split_text, to_mrkdwn, truncate
 from bot.slack.refs import ButtonValue, ConversationRef
 
@@ -33,6 +34,7 @@ MAX_ACTIONS = 25  # elements in one actions block
 BUTTON_TEXT_LIMIT = 75
 FALLBACK_LIMIT = 3000
 SKIP_VALUE = "skip"  # a choice the core offers that skips the question
+DETAILS_LABEL = "Show full recommendation"
 
 _FEEDBACK_KINDS = {ReplyKind.answer, ReplyKind.abstain, ReplyKind.recommendation, ReplyKind.what_if}
 _DIALOGUE_KINDS = {
@@ -87,13 +89,13 @@ def reply_blocks(reply: Reply, conv: ConversationRef, share_id: str | None = Non
     if reply.kind == ReplyKind.error:
         text = f"⚠️ {text}"
     blocks: list[Block] = text_sections(text) if reply.text.strip() else []
-    if reply.changes:
-        blocks += text_sections(
-            "*What changed*\n" + "\n".join(f"• {to_mrkdwn(c)}" for c in reply.changes)
-        )
+    blocks += changes_blocks(reply.changes)
     if reply.kind == ReplyKind.summary and reply.slots is not None:
         blocks += slot_fields(reply.slots)
-    if reply.recommendation is not None:
+    if reply.kind == ReplyKind.what_if:
+        # Compact: what moved only; the footer's button (or "details") shows the full card.
+        blocks.append(context(to_mrkdwn(DETAILS_HINT)))
+    elif reply.recommendation is not None:
         blocks += recommendation_blocks(reply.recommendation)
     elif reply.citations:
         blocks.append(context(citation_lines(reply.citations)))
@@ -158,6 +160,9 @@ def footer_block(replies: Sequence[Reply], ctx: RenderContext) -> ActionsBlock |
     """Feedback, Start over and Share buttons under a message, as they apply."""
     kinds = {r.kind for r in replies}
     buttons: list[ButtonElement] = []
+    if ReplyKind.what_if in kinds:
+        details = ButtonValue(conv=ctx.conv)
+        buttons.append(button(DETAILS_LABEL, refs.DETAILS, details, style="primary"))
     rated = [r.kind for r in replies if r.kind in _FEEDBACK_KINDS]
     if rated:
         kind = ReplyKind.recommendation if ReplyKind.recommendation in rated else rated[-1]

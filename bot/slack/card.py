@@ -66,6 +66,15 @@ def recommendation_blocks(rec: Recommendation) -> list[Block]:
     return blocks
 
 
+def changes_blocks(changes: list[str]) -> list[Block]:
+    """What a what-if (or a correction) moved: the approach line, then reasons and costs."""
+    if not changes:
+        return []
+    head, *rest = changes
+    lines = [f"*{escape(head)}*", *(f"• {to_mrkdwn(line)}" for line in rest)]
+    return _sections("*What changed*\n" + "\n".join(lines))
+
+
 def _rule_line(reason: str, section: str) -> str:
     title = SECTIONS.get(section, (section, ""))[0]
     return f"• {to_mrkdwn(reason)} — _{escape(title)}_"

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 FORM_ACTION = "form"  # Inbound.action for a submitted decision form
 THANKS = "Thanks for the feedback! 🙏"
 FAILED_BUTTON = "Sorry, that didn't work on my side. Please try again in a moment."
-_BUTTON_ACTIONS = {refs.SKIP: "skip", refs.START_OVER: "start_over"}
+_BUTTON_ACTIONS = {refs.SKIP: "skip", refs.START_OVER: "start_over", refs.DETAILS: "details"}
 
 
 def command_word(command: dict[str, Any]) -> str:

@@ -21,6 +21,7 @@ OPEN_FORM = "advisor_open_form"
 FEEDBACK_UP = "advisor_feedback_up"
 FEEDBACK_DOWN = "advisor_feedback_down"
 SHARE = "advisor_share"
+DETAILS = "advisor_details"  # the full card of a compact what-if
 HOME_DECIDE = "advisor_home_decide"
 
 # view callback ids
