@@ -46,6 +46,7 @@ def _text(state: DialogueState, text: str, tools: Tools) -> list[Reply]:
         in_dialogue=state.phase is Phase.collecting,
         recommended=state.phase is Phase.recommended,
         has_slots=has_slots,
+        read=tools.read,
     )
     if tools.propose is not None and intent in _PROPOSE_FOR:
         found = merge(found, tools.propose(text, state.pending))
@@ -137,6 +138,13 @@ def _decide(state: DialogueState, text: str, found: Extraction, tools: Tools) ->
 
 def _question(state: DialogueState, text: str, found: Extraction, tools: Tools) -> list[Reply]:
     return _with_reask(state, tools.answer(text), brief=True)
+
+
+def _case_question(
+    state: DialogueState, text: str, found: Extraction, tools: Tools
+) -> list[Reply]:
+    """A general question that hints at the team's own case: the answer, then the offer."""
+    return [*tools.answer(text), Reply(kind=ReplyKind.info, text=texts.OFFER_DECISION)]
 
 
 def _answer(state: DialogueState, text: str, found: Extraction, tools: Tools) -> list[Reply]:
@@ -311,5 +319,6 @@ _HANDLERS: dict[Intent, Handler] = {
     Intent.what_if: _what_if,
     Intent.details: _details,
     Intent.question: _question,
+    Intent.case_question: _case_question,
     Intent.answer: _answer,
 }

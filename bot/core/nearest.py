@@ -74,6 +74,10 @@ class NearestExamples:
         """Each label's share of the k nearest examples' weight (sums to 1)."""
         return self._vote(self.similarities(text))[0]
 
+    def shares(self, sims: np.ndarray) -> dict[str, float]:
+        """Each label's share of the k nearest examples' weight, given their similarities."""
+        return self._vote(sims)[0]
+
     def classify(self, text: str) -> Guess:
         """The most likely label for `text`."""
         sims = self.similarities(text)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from bot.core.meaning import Asks, Reader, read_meaning
+
 _I = re.IGNORECASE
 
 
@@ -22,10 +24,10 @@ class Intent(StrEnum):
     what_if = "what_if"
     details = "details"  # the full card of the last what-if (or recommendation)
     question = "question"  # for the knowledge base
+    case_question = "case_question"  # for the knowledge base, then offer the decision
     answer = "answer"  # slot values for the dialogue
 
 
-_FT = r"(?:fine[\s-]?tun\w*|\bft\b|train(?:ing)?\s+(?:a|our\s+own|a\s+custom)\s+model)"
 _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
     (
         Intent.help,
@@ -103,13 +105,8 @@ _RULES: tuple[tuple[Intent, re.Pattern[str]], ...] = (
         ),
     ),
 )
-_DECIDE = re.compile(
-    rf"/?advisor\s+decide\b|^decide\b|\bhelp (?:me|us) (?:decide|choose)\b|\bshould (?:we|i)\b"
-    rf"|{_FT}\s+or\b|\bor\s+{_FT}|\brecommend\w*|\bwhich (?:approach|option|path)\b"
-    rf"|\bwhat should (?:we|i) do\b|\bworth (?:it|{_FT})|\bdo (?:we|i) need (?:to\s+)?{_FT}"
-    rf"|\b(?:rag|prompting|prompt engineering)\s+or\b",
-    _I,
-)
+# The decision named as a command: "/advisor decide", "decide for our bot".
+_DECIDE_COMMAND = re.compile(r"^(?:/?advisor\s+)?decide\b", _I)
 _WHAT_IF = re.compile(
     r"^(?:and\s+|ok(?:ay)?\s+|so\s+)?(?:what|how)\s+(?:if|about)\b|^(?:and\s+)?if\s+(?:we|i)\b"
     r"|^suppose\b|^assum(?:e|ing)\b|^imagine\b|^what would (?:happen|change)\b|^with\s+\S*\d",
@@ -122,8 +119,20 @@ _QUESTION_START = re.compile(
 )
 
 
-def route(text: str, *, in_dialogue: bool, recommended: bool, has_slots: bool) -> Intent:
-    """The intent of a message, given where the conversation is and whether it states slots."""
+def route(
+    text: str,
+    *,
+    in_dialogue: bool,
+    recommended: bool,
+    has_slots: bool,
+    read: Reader = read_meaning,
+) -> Intent:
+    """The intent of a message, given where the conversation is and whether it states slots.
+
+    Short commands are matched exactly; anything else is read by meaning (`read`):
+    a question about the guide is answered, a request for our decision or a statement
+    of our own numbers runs the dialogue, and in a dialogue a reply is an answer.
+    """
     clean = re.sub(r"\s+", " ", text).strip()
     if not clean:
         return Intent.empty
@@ -134,13 +143,18 @@ def route(text: str, *, in_dialogue: bool, recommended: bool, has_slots: bool) -
     if has_slots and _WHAT_IF.search(clean):
         # Hypothetical once there is something to compare with; at the start, a fact.
         return Intent.what_if if recommended or in_dialogue else Intent.answer
-    if _DECIDE.search(clean):
-        return Intent.decide
+    asks = Asks.decide if _DECIDE_COMMAND.match(clean) else read(clean, has_slots).asks
+    if asks is Asks.decide:
+        # Our own numbers, stated: slot values, which start (or feed) the dialogue.
+        return Intent.answer if has_slots and not _is_question(clean) else Intent.decide
+    # Offering the decision makes sense only when none is under way.
+    offer = asks is Asks.case_question and not (in_dialogue or recommended)
+    question = Intent.case_question if offer else Intent.question
     if _is_question(clean) and not (has_slots and len(clean.split()) <= 4):
-        return Intent.question
+        return question
     if has_slots or in_dialogue or (recommended and re.search(r"\d", clean)):
         return Intent.answer
-    return Intent.question
+    return question
 
 
 def _is_question(text: str) -> bool:

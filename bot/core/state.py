@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from bot.core.meaning import Reader, read_meaning
 from bot.core.messages import Reply
 from bot.engine.models import DecisionInput, Recommendation
 
@@ -68,3 +69,4 @@ class Tools:
     decide: Callable[[DecisionInput], Recommendation]
     answer: Callable[[str], list[Reply]]
     propose: Callable[[str, str | None], dict[str, Any]] | None = None
+    read: Reader = read_meaning  # what a message asks for: bundled model, loaded on first use

@@ -29,6 +29,10 @@ STARTED_OVER = (
     "Okay, starting over: I've forgotten the earlier details. Tell me about your AI feature, "
     "or ask me a question."
 )
+OFFER_DECISION = (
+    "_Want me to check your own case? Tell me about your feature: what it does, how often "
+    "the prompt gets it right, how many labeled examples you have._"
+)
 NEW_DECISION = "_For a different feature, say **start over** first._"
 THANKS = "You're welcome! Ask me anything else, or say **start over** for a new decision."
 NOTHING_TO_SKIP = "There's no open question to skip."

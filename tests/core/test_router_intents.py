@@ -13,7 +13,8 @@ AFTER = {"in_dialogue": False, "recommended": True}
 # (id, message, where, states slots?, intent)
 ROUTES = [
     ("decide-should-we", "should we fine-tune our classifier?", IDLE, True, Intent.decide),
-    ("decide-or", "fine-tune or better prompts?", IDLE, False, Intent.decide),
+    ("decide-or-for-us", "fine-tune or better prompts for our bot?", IDLE, False, Intent.decide),
+    ("bare-comparison-is-a-question", "fine-tune or better prompts?", IDLE, False, Intent.question),
     ("decide-help-me", "help me decide", IDLE, False, Intent.decide),
     ("decide-slash", "/advisor decide", IDLE, False, Intent.decide),
     ("decide-recommend", "what do you recommend for our bot", IDLE, False, Intent.decide),

@@ -1,0 +1,153 @@
+"""What a free-text message asks for, read by meaning rather than by one regex.
+
+A message is a question about the guide, a question that also hints at the team's
+own case (answer it, then offer the decision), or a request for our decision (or a
+statement of our own numbers), which starts the dialogue.
+
+Two kinds of evidence are combined by a small softmax model fitted on the bundled
+examples when the reader is built: the labels of the nearest examples in the
+bundled embedding space (what the message is like), and plain features of the text
+(does it speak of the team's own case, name a decision, state slot values, ask for
+a fact?). The embedding alone mostly hears the topic ("fine-tuning"), the features
+alone miss paraphrases; together they generalize to wording nobody wrote here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from bot.core.extract import extract
+from bot.core.nearest import Encoder, Example, NearestExamples, default_encoder, parse_examples
+from bot.core.softmax import Softmax
+
+
+class Asks(StrEnum):
+    """What a message asks for."""
+
+    question = "question"  # about the guide
+    case_question = "case_question"  # about the guide, hinting at the team's own case
+    decide = "decide"  # our decision, or our own numbers: start the dialogue
+
+
+ASKS = tuple(Asks)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the message asks for, how sure the reader is, and the example it leaned on."""
+
+    asks: Asks
+    confidence: float
+    example: str
+
+
+Reader = Callable[[str, bool], Reading]
+
+_I = re.IGNORECASE
+# The team speaking about itself: "we", "our bot", "for us", "my team".
+_OWN = re.compile(
+    r"\b(?:we|we'?re|we'?ve|we'?d|our|ours|us|my\s+(?:team|company|bot|app|feature|model|"
+    r"classifier|product|data|use\s*case|project|pipeline))\b",
+    _I,
+)
+# Asking outright for a recommendation, whoever it is for.
+_NAMES_DECISION = re.compile(
+    r"\b(?:decide|deciding|decision|recommend\w*|advi[sc]e|suggest|choose|pick|your call"
+    r"|should (?:i|we)|what next|the way to go|right (?:call|move|choice)|make sense for)\b",
+    _I,
+)
+_ASKS_FACT = re.compile(
+    r"^(?:\W*\w+[,!.]\s+)?(?:how (?:many|much|long|often|do(?:es)? (?:you|one|it|that|rag|\w+ing)"
+    r"|is|are)|what(?:'s| is| are| does| do)|whats|why|when|define|explain|eli5|tldr|is it true"
+    r"|any\b|diff\w*|pros)\b",
+    _I,
+)
+_QUESTION_START = re.compile(
+    r"^(?:what|whats|what's|how|why|when|where|which|who|is|are|can|could|does|do|did|will"
+    r"|would|should|explain|tell me|define|describe|eli5|tldr)\b",
+    _I,
+)
+_APPROACHES = r"(?:rag|retrieval|prompt\w*|fine[\s-]?tun\w*|ft|lora|training)"
+_EITHER = re.compile(rf"\b{_APPROACHES}\s+(?:or|vs\.?|versus)\s+{_APPROACHES}", _I)
+_NUMBER = re.compile(r"\d|\b(?:ten|hundred|thousand|half)\b", _I)
+# Slack noise that says nothing about meaning: mentions, the command, a bot's name.
+_NOISE = re.compile(r"<[@#!][^>]*>|^\s*/?advisor\b[\s,:]*|^\s*@\w+[\s,:]*", _I)
+
+
+def clean(text: str) -> str:
+    """The message without mentions and the command word."""
+    return _NOISE.sub(" ", text).strip() or text.strip()
+
+
+def states_slots(text: str) -> bool:
+    """Whether the message states a decision slot, as the dialogue reads it."""
+    found = extract(text)
+    return bool(found.slots) or found.examples_per_category is not None
+
+
+def features(text: str, has_slots: bool) -> list[float]:
+    """Plain features of a cleaned message, each 0 or 1."""
+    own = bool(_OWN.search(text))
+    asks = text.rstrip().endswith("?") or bool(_QUESTION_START.match(text))
+    flags = (
+        own,
+        bool(_NAMES_DECISION.search(text)),
+        asks,
+        bool(_ASKS_FACT.match(text)),
+        has_slots,
+        has_slots and not asks,
+        own and not asks,
+        own and bool(_NUMBER.search(text)),
+        bool(_EITHER.search(text)),
+    )
+    return [float(f) for f in flags]
+
+
+class MeaningReader:
+    """Reads what a message asks for from labelled examples plus plain features."""
+
+    def __init__(self, examples: Sequence[Example], encoder: Encoder) -> None:
+        examples = [Example(clean(e.text), e.label) for e in examples]
+        self.neighbours = NearestExamples(examples, encoder)
+        rows = [self._row(e.text, states_slots(e.text), own=i) for i, e in enumerate(examples)]
+        targets = [ASKS.index(Asks(e.label)) for e in examples]
+        self.model = Softmax.fit(np.asarray(rows), np.asarray(targets), len(ASKS))
+
+    def __call__(self, text: str, has_slots: bool) -> Reading:
+        """The reading of one message."""
+        text = clean(text)
+        guess = self.neighbours.classify(text)
+        probs = self.model.predict(np.asarray([self._row(text, has_slots)]))[0]
+        best = int(np.argmax(probs))
+        return Reading(asks=ASKS[best], confidence=float(probs[best]), example=guess.example)
+
+    def _row(self, text: str, has_slots: bool, own: int | None = None) -> list[float]:
+        # A training example must not vote for itself: leave it out of its own neighbours.
+        sims = self.neighbours.similarities(text)
+        if own is not None:
+            sims[own] = -np.inf
+        shares = self.neighbours.shares(sims)
+        return [shares.get(a.value, 0.0) for a in ASKS[1:]] + features(text, has_slots)
+
+
+def intent_examples() -> list[Example]:
+    """The bundled training examples."""
+    data = resources.files("bot.core").joinpath("data", "intents.jsonl")
+    return list(parse_examples(data.read_text(encoding="utf-8").splitlines()))
+
+
+@lru_cache(maxsize=1)
+def _default_reader() -> MeaningReader:
+    return MeaningReader(intent_examples(), default_encoder())
+
+
+def read_meaning(text: str, has_slots: bool) -> Reading:
+    """What `text` asks for, with the bundled model and examples (loaded once, on first use)."""
+    return _default_reader()(text, has_slots)
