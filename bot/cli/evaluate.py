@@ -33,17 +33,32 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help='JSON lines {"id", "q"} to answer ("-" reads stdin); default: score the eval set',
     )
     parser.add_argument("--json", action="store_true", help="print JSON (one object per line)")
+    parser.add_argument(
+        "--routing", action="store_true", help="score question-vs-decision routing (dev, test)"
+    )
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Answer or score; exit 1 when a line was bad or the knowledge base is unavailable."""
     try:
+        if getattr(args, "routing", False):
+            return _score_routing()
         if args.questions:
             return _answer_file(args.questions, settings, as_json=args.json)
         return _score_eval_set(settings, as_json=args.json)
     except KnowledgeUnavailable as exc:
         print(f"advisor eval: {exc}", file=sys.stderr)
         return 1
+
+
+def _score_routing() -> int:
+    """Routing figures on both splits; exit 1 when no split file exists."""
+    from bot.core.routing_eval import SPLITS, report, score_split
+
+    results = {split: score_split(split) for split in SPLITS}
+    for split, result in results.items():
+        print("\n".join(report(split, result)))
+    return 0 if any(results.values()) else 1
 
 
 def _open(name: str) -> TextIO:
