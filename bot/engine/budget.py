@@ -58,13 +58,14 @@ def budget_words(f: Facts) -> dict[str, str]:
     """Run costs a budget rule's reason or headline may quote, cheapest table first."""
     costs = sorted(run_costs(f), key=lambda c: c[1])
     examples = f.slots.labeled_examples or f.needed_examples
+    tokens = f.slots.tokens_per_request or DEFAULT_TOKENS_PER_REQUEST
     cheapest_table, cheapest = costs[0]
     split = _split(f) or ([], costs)
     return {
         "run_costs": _listed(costs),
         "cheapest_run": usd(cheapest),
         "cheapest_table": cheapest_table.label,
-        "examples_priced": f"{count(examples)} examples",
+        "examples_priced": f"{count(examples)} examples of {count(tokens)} tokens",
         "budget_fits": " and ".join(f"{_at(t)}, about {usd(c)}" for t, c in split[0]),
         "budget_short_of": " and ".join(
             f"{_at(t)}, where a run costs {usd(c)}" for t, c in split[1]
