@@ -14,7 +14,8 @@ with sources. _e.g. "what does fine-tuning cost?" or "is 200 examples enough?"_
 our ticket classifier? prompts get 7/10 right after 4 rounds, we have ~300 labeled tickets \
 across 10 categories"_. I ask only for what is missing, one question at a time, then show the \
 recommendation, the rules behind it and the costs.
-- **What-ifs**, before or after a recommendation: _"what if we had 1000 examples?"_
+- **What-ifs**, before or after a recommendation: _"what if we had 1000 examples?"_ I show \
+what moves; say **details** for the full card.
 - **Corrections** any time: _"actually it's 500 examples"_.
 - Answer **skip** or **don't know** to any question, **decide** to get a recommendation with \
 what I know, **start over** to begin again, **help** for this message."""
