@@ -59,6 +59,7 @@ def build_core(
     settings: Settings, *, store: Store | None = None, answerer: Answerer | None = None
 ) -> Advisor:
     """The conversation core with the real engine, store and (lazy) knowledge base."""
+    from bot.core.meaning import read_meaning  # the bundled model, loaded on the first message
     from bot.engine import decide
 
     return Advisor(
@@ -67,6 +68,7 @@ def build_core(
         decide,
         ttl=timedelta(hours=settings.dialogue_ttl_hours),
         proposer=slot_proposer(settings),
+        reader=read_meaning,
     )
 
 

@@ -53,20 +53,21 @@ Reader = Callable[[str, bool], Reading]
 _I = re.IGNORECASE
 # The team speaking about itself: "we", "our bot", "for us", "my team".
 _OWN = re.compile(
-    r"\b(?:we|we'?re|we'?ve|we'?d|our|ours|us|my\s+(?:team|company|bot|app|feature|model|"
+    r"\b(?:we|we'?re|we'?ve|we'?d|our|ours|us|my\s+(?:\w+\s+)?(?:team|company|bot|app|feature|model|"
     r"classifier|product|data|use\s*case|project|pipeline))\b",
     _I,
 )
 # Asking outright for a recommendation, whoever it is for.
 _NAMES_DECISION = re.compile(
     r"\b(?:decide|deciding|decision|recommend\w*|advi[sc]e|suggest|choose|pick|your call"
-    r"|should (?:i|we)|what next|the way to go|right (?:call|move|choice)|make sense for)\b",
+    r"|should (?:i|we|our|my)|what next|the way to go|right (?:call|move|choice)|makes? sense"
+    r"|in our shoes)\b",
     _I,
 )
 _ASKS_FACT = re.compile(
-    r"^(?:\W*\w+[,!.]\s+)?(?:how (?:many|much|long|often|do(?:es)? (?:you|one|it|that|rag|\w+ing)"
-    r"|is|are)|what(?:'s| is| are| does| do)|whats|why|when|define|explain|eli5|tldr|is it true"
-    r"|any\b|diff\w*|pros)\b",
+    r"^(?:how (?:many|much|long|often|is|are|(?:do|does|can|would) (?:you|one|i|we|it|that|rag"
+    r"|\w+ing))|what(?:'s| is| are| does| do)|whats|why|when|define|explain|is it true|any\b"
+    r"|diff\w*|pros)\b",
     _I,
 )
 _QUESTION_START = re.compile(
@@ -79,6 +80,13 @@ _EITHER = re.compile(rf"\b{_APPROACHES}\s+(?:or|vs\.?|versus)\s+{_APPROACHES}", 
 _NUMBER = re.compile(r"\d|\b(?:ten|hundred|thousand|half)\b", _I)
 # Slack noise that says nothing about meaning: mentions, the command, a bot's name.
 _NOISE = re.compile(r"<[@#!][^>]*>|^\s*/?advisor\b[\s,:]*|^\s*@\w+[\s,:]*", _I)
+# What comes before the question proper: a greeting, "tl;dr", "eli5", "quick q".
+_LEAD = re.compile(
+    r"^(?:(?:hi|hey|heya|hello|yo|morning|ok|okay|so|and|also|btw|roughly|honestly|curious|"
+    r"quick (?:q|question)|q|tl;?dr|eli5|advisor)"
+    r"\b\W*)+",
+    _I,
+)
 
 
 def clean(text: str) -> str:
@@ -92,19 +100,26 @@ def states_slots(text: str) -> bool:
     return bool(found.slots) or found.examples_per_category is not None
 
 
+def is_question(text: str) -> bool:
+    """Shaped like a question: a question mark, or a question word after any greeting."""
+    return text.rstrip().endswith("?") or bool(_QUESTION_START.match(_LEAD.sub("", text)))
+
+
 def features(text: str, has_slots: bool) -> list[float]:
     """Plain features of a cleaned message, each 0 or 1."""
     own = bool(_OWN.search(text))
-    asks = text.rstrip().endswith("?") or bool(_QUESTION_START.match(text))
+    body = _LEAD.sub("", text)
+    asks = is_question(text)
+    numbers = bool(_NUMBER.search(text))
     flags = (
         own,
         bool(_NAMES_DECISION.search(text)),
         asks,
-        bool(_ASKS_FACT.match(text)),
-        has_slots,
+        bool(_ASKS_FACT.match(body)),
+        has_slots and numbers,
         has_slots and not asks,
         own and not asks,
-        own and bool(_NUMBER.search(text)),
+        own and numbers,
         bool(_EITHER.search(text)),
     )
     return [float(f) for f in flags]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from bot.core.meaning import Asks, Reader, read_meaning
+from bot.core.meaning import Asks, Reader, is_question, read_meaning
+from bot.core.meaning import clean as without_noise
 
 _I = re.IGNORECASE
 
@@ -112,11 +113,6 @@ _WHAT_IF = re.compile(
     r"|^suppose\b|^assum(?:e|ing)\b|^imagine\b|^what would (?:happen|change)\b|^with\s+\S*\d",
     _I,
 )
-_QUESTION_START = re.compile(
-    r"^(?:what|whats|what's|how|why|when|where|which|who|is|are|can|could|does|do|did|will|would"
-    r"|explain|tell me|define|describe)\b",
-    _I,
-)
 
 
 def route(
@@ -144,18 +140,17 @@ def route(
         # Hypothetical once there is something to compare with; at the start, a fact.
         return Intent.what_if if recommended or in_dialogue else Intent.answer
     asks = Asks.decide if _DECIDE_COMMAND.match(clean) else read(clean, has_slots).asks
+    asked = is_question(without_noise(clean))
+    idle = not (in_dialogue or recommended)
     if asks is Asks.decide:
-        # Our own numbers, stated: slot values, which start (or feed) the dialogue.
-        return Intent.answer if has_slots and not _is_question(clean) else Intent.decide
+        # Our own numbers, stated (or given in a dialogue): slot values for the dialogue.
+        stated = has_slots and not (asked and idle)
+        return Intent.answer if stated else Intent.decide
     # Offering the decision makes sense only when none is under way.
-    offer = asks is Asks.case_question and not (in_dialogue or recommended)
+    offer = asks is Asks.case_question and idle
     question = Intent.case_question if offer else Intent.question
-    if _is_question(clean) and not (has_slots and len(clean.split()) <= 4):
+    if asked and not (has_slots and len(clean.split()) <= 4):
         return question
     if has_slots or in_dialogue or (recommended and re.search(r"\d", clean)):
         return Intent.answer
     return question
-
-
-def _is_question(text: str) -> bool:
-    return text.rstrip().endswith("?") or bool(_QUESTION_START.match(text))

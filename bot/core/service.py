@@ -17,6 +17,7 @@ from typing import Any
 from bot.core import texts
 from bot.core.dialogue import step
 from bot.core.forms import form_errors
+from bot.core.meaning import Reader, read_meaning
 from bot.core.messages import ConversationKey, Inbound, Reply, ReplyKind
 from bot.core.ports import Answer, Answerer, KnowledgeUnavailable, SlotProposer
 from bot.core.state import DialogueState, Tools
@@ -56,6 +57,7 @@ class Advisor:
         ttl: timedelta = timedelta(hours=72),
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         proposer: SlotProposer | None = None,
+        reader: Reader = read_meaning,
     ) -> None:
         self.store = store
         self._answerer = answerer
@@ -64,6 +66,7 @@ class Advisor:
             decide=decide,
             answer=self._answer,
             propose=self._propose if proposer is not None else None,
+            read=reader,
         )
         self._ttl = ttl
         self._clock = clock
