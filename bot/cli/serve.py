@@ -2,9 +2,11 @@
 
 gunicorn is the production server: pre-forked worker processes (one crash or
 SIGKILL costs one worker, not the service), graceful restarts, request
-timeouts, and threads per worker (gthread) so a slow request never blocks the
-3-second acknowledgements of others. Each worker builds its own app, core and
-store after the fork. Without gunicorn (e.g. on Windows) a threaded wsgiref
+timeouts. Each worker (bot/slack/worker.py) reads requests on an event loop with
+header and body deadlines, so idle or slow clients cannot hold its threads, and
+runs Bolt on a few threads so a slow request never blocks the 3-second
+acknowledgements of others. Each worker builds its own app, core and store
+after the fork. Without gunicorn (e.g. on Windows) a threaded wsgiref
 server runs instead, for development only.
 """
 
@@ -32,7 +34,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="worker processes (default: 2 with DATABASE_URL, else 1: SQLite suits one writer)",
     )
     parser.add_argument(
-        "--threads", type=int, default=THREADS, help=f"threads per worker (default {THREADS})"
+        "--threads",
+        type=int,
+        default=THREADS,
+        help=f"threads running Bolt per worker (default {THREADS})",
     )
 
 
@@ -52,7 +57,7 @@ def options(args: argparse.Namespace, settings: Settings) -> dict[str, Any]:
     return {
         "bind": f"{args.host}:{port}",
         "workers": workers,
-        "worker_class": "gthread",
+        "worker_class": "bot.slack.worker.AdvisorWorker",
         "threads": args.threads,
         "timeout": 30,
         "graceful_timeout": 20,

@@ -1,4 +1,7 @@
-"""gunicorn started from Python (`advisor serve`), with our settings object and options."""
+"""gunicorn started from Python (`advisor serve`), with our settings object and options.
+
+The app is the ASGI front (bot/slack/asgi.py) under our uvicorn worker class, as in the Procfile.
+"""
 
 from __future__ import annotations
 
@@ -22,6 +25,6 @@ class GunicornServer(BaseApplication):
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        from bot.slack.http import create_wsgi
+        from bot.slack.asgi import create_asgi
 
-        return create_wsgi(self.settings)
+        return create_asgi(self.settings)

@@ -1,10 +1,9 @@
-"""The WSGI app for HTTP mode: POST /slack/events through Bolt, GET /healthz, 404 elsewhere.
+"""HTTP mode's routes: POST /slack/events through Bolt, GET /healthz, 404 elsewhere.
 
-Run it under gunicorn (the Procfile's `web:`):
-
-    gunicorn 'bot.slack.http:create_wsgi()' --bind 0.0.0.0:$PORT --workers 2 \
-        --worker-class gthread --threads 4
-
+`SlackHttp.handle` takes a request whose body is already read; the production
+server (bot/slack/asgi.py under gunicorn's uvicorn workers, the Procfile's `web:`)
+reads bodies on an event loop with timeouts and runs `handle` on a bounded
+thread pool. `SlackWsgi` is the same routes for the development server.
 Each worker builds its own app, core and store after the fork (no preload),
 so database pools and thread pools never cross a fork.
 """
@@ -27,57 +26,84 @@ log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
 HEALTH_PATH = "/healthz"
 MAX_BODY_BYTES = 1 << 20  # Slack's payloads are far smaller; anything bigger is refused
+_STAMP_DIGITS = 12  # seconds since 1970 for the next 30,000 years
 
 StartResponse = Callable[..., Any]
 Environ = dict[str, Any]
+Reply = tuple[int, list[tuple[str, str]], bytes]
 
 
-class SlackWsgi:
-    """A small WSGI router in front of `App.dispatch`."""
+class SlackHttp:
+    """The routes, whatever the server: health, signature check, shape check, Bolt dispatch."""
 
     def __init__(self, app: App, signing_secret: str) -> None:
         self.app = app
         self.verifier = SignatureVerifier(signing_secret)
 
-    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
-        path = environ.get("PATH_INFO", "")
-        method = environ.get("REQUEST_METHOD", "GET")
+    def handle(
+        self, method: str, path: str, query: str, headers: dict[str, str], raw: bytes | None
+    ) -> Reply:
+        """One request's reply; `raw` is None when the body was too large or unreadable."""
         if path == HEALTH_PATH and method in ("GET", "HEAD"):
-            return _reply(start_response, 200, {"ok": True})
+            return json_reply(200, {"ok": True})
         if path != EVENTS_PATH:
-            return _reply(start_response, 404, {"error": "not found"})
+            return json_reply(404, {"error": "not found"})
         if method != "POST":
-            return _reply(start_response, 405, {"error": "use POST"})
-        status, headers, body = self._events(environ)
-        start_response(_status_line(status), headers)
-        return [body]
-
-    def _events(self, environ: Environ) -> tuple[int, list[tuple[str, str]], bytes]:
-        raw = _read_body(environ)
+            return json_reply(405, {"error": "use POST"})
         if raw is None:
-            return _json(413, {"error": "body too large or unreadable"})
-        headers = _headers(environ)
-        if not self.verifier.is_valid_request(raw, headers):
-            return _json(401, {"error": "invalid signature"})  # nothing runs
+            return json_reply(413, {"error": "body too large or unreadable"})
+        return self._events(query, headers, raw)
+
+    def _events(self, query: str, headers: dict[str, str], raw: bytes) -> Reply:
+        refusal = _unsigned(self.verifier, raw, headers)
+        if refusal is not None:
+            return refusal
         try:
-            request = BoltRequest(
-                body=raw.decode("utf-8"),
-                query=environ.get("QUERY_STRING", ""),
-                headers=_multi(headers),
-            )
+            request = BoltRequest(body=raw.decode("utf-8"), query=query, headers=_multi(headers))
             problem = shape_problem(request.body)
         except Exception:  # Bolt reads the payload's fields while parsing: any error is bad input
             problem = "the payload cannot be parsed"
         if problem is not None:
             log.info("refused a malformed payload: %s", problem)
-            return _json(400, {"error": "malformed payload"})
+            return json_reply(400, {"error": "malformed payload"})
         try:
             response = self.app.dispatch(request)
         except Exception:
             log.exception("dispatch failed")
-            return _json(500, {"error": "internal error"})
+            return json_reply(500, {"error": "internal error"})
         out_headers = [(k, v) for k, values in response.headers.items() for v in values]
         return response.status, out_headers, (response.body or "").encode("utf-8")
+
+
+def _unsigned(verifier: SignatureVerifier, raw: bytes, headers: dict[str, str]) -> Reply | None:
+    """A refusal (one log line) for a bad timestamp, a non-UTF-8 body or a bad signature."""
+    stamp = headers.get("x-slack-request-timestamp", "")
+    if not (stamp.isascii() and stamp.isdigit() and len(stamp) <= _STAMP_DIGITS):
+        log.info("refused a request: X-Slack-Request-Timestamp is not a whole number")
+        return json_reply(401, {"error": "invalid signature"})
+    try:
+        raw.decode("utf-8")  # the verifier decodes it and would raise
+    except UnicodeDecodeError:
+        log.info("refused a request: the body is not UTF-8")
+        return json_reply(400, {"error": "malformed payload"})
+    return (
+        None
+        if verifier.is_valid_request(raw, headers)
+        else json_reply(401, {"error": "invalid signature"})
+    )
+
+
+class SlackWsgi(SlackHttp):
+    """A small WSGI front (the development server's): reads the body, then `handle`."""
+
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD", "GET")
+        path = environ.get("PATH_INFO", "")
+        raw = _read_body(environ) if path == EVENTS_PATH and method == "POST" else b""
+        query = environ.get("QUERY_STRING", "")
+        status, headers, body = self.handle(method, path, query, _headers(environ), raw)
+        start_response(_status_line(status), headers)
+        return [body]
 
 
 def _read_body(environ: Environ) -> bytes | None:
@@ -106,14 +132,8 @@ def _multi(headers: dict[str, str]) -> dict[str, str | Sequence[str]]:
     return dict(headers)
 
 
-def _json(status: int, payload: dict[str, Any]) -> tuple[int, list[tuple[str, str]], bytes]:
+def json_reply(status: int, payload: dict[str, Any]) -> Reply:
     return status, [("Content-Type", "application/json")], json.dumps(payload).encode()
-
-
-def _reply(start_response: StartResponse, status: int, payload: dict[str, Any]) -> list[bytes]:
-    code, headers, body = _json(status, payload)
-    start_response(_status_line(code), headers)
-    return [body]
 
 
 _REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found"}
