@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import logging
 import time
 from pathlib import Path
 from typing import Any
@@ -185,3 +186,47 @@ def test_with_the_store_down_advisor_still_follows_its_own_threads_and_only_thos
     assert follow_up.params["text"] == "echo: and qlora?"
     threads = [c.params.get("thread_ts") for c in slack.calls_to("chat.postMessage")]
     assert "1900.000850" not in threads  # someone else's thread is left alone
+
+
+def _raw_post(sender: SlackSender, body: bytes, timestamp: str) -> tuple[int, str]:
+    host, port = sender.base_url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=5)
+    headers = {
+        "Content-Type": "application/json",
+        "X-Slack-Request-Timestamp": timestamp,
+        "X-Slack-Signature": "v0=" + "0" * 64,
+    }
+    connection.request("POST", "/slack/events", body=body, headers=headers)
+    response = connection.getresponse()
+    answer = (response.status, response.read().decode())
+    connection.close()
+    return answer
+
+
+@pytest.mark.parametrize(
+    ("body", "timestamp", "status"),
+    [
+        pytest.param(b"{}", "abc", 401, id="timestamp-is-a-word"),
+        pytest.param(b"{}", "1.5", 401, id="timestamp-is-a-fraction"),
+        pytest.param(b"{}", "", 401, id="timestamp-is-empty"),
+        pytest.param(b"{}", "9" * 5000, 401, id="timestamp-has-5000-digits"),
+        pytest.param(b'{"text": "\xff\xfe"}', "", 401, id="latin-1-body-and-no-timestamp"),
+        pytest.param(b'{"text": "\xff\xfe"}', "NOW", 400, id="latin-1-body"),
+    ],
+)
+def test_an_unreadable_timestamp_or_body_is_refused_with_one_log_line(
+    running: Running,
+    slack: FakeSlack,
+    caplog: pytest.LogCaptureFixture,
+    body: bytes,
+    timestamp: str,
+    status: int,
+) -> None:
+    stamp = str(int(time.time())) if timestamp == "NOW" else timestamp
+    with caplog.at_level(logging.INFO, logger="bot.slack.http"):
+        assert _raw_post(running.sender, body, stamp)[0] == status
+    refusals = [r for r in caplog.records if r.name == "bot.slack.http"]
+    assert len(refusals) == 1 and refusals[0].exc_info is None
+    assert "Traceback" not in caplog.text
+    settle(running.app)
+    assert slack.calls == []
