@@ -4,7 +4,10 @@
 prints one JSON object per question: the answer's shape plus `id` and
 `latency_ms` (a bad line prints `{"line", "error"}` instead). Without
 --questions it builds a fresh index of the knowledge folder in a temporary
-folder, answers bot/rag/eval/questions.jsonl and prints the figures.
+folder, answers the eval splits (bot/rag/eval/dev.jsonl and the frozen
+test.jsonl; --split picks one) and prints both splits' figures side by side.
+Misses are listed for dev only: the test split is never shown question by
+question. --ablation scores the retrieval with parts switched off.
 """
 
 from __future__ import annotations
@@ -15,14 +18,18 @@ import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.cli import UsageError
 from bot.core.ports import KnowledgeUnavailable
 from bot.settings import Settings
 
+if TYPE_CHECKING:
+    from bot.rag.evaluation import EvalQuestion
+    from bot.rag.knowledge import KnowledgeBase
+
 HELP = "answer a file of questions (JSON lines), or score the project's eval set"
-TARGETS = {"fact_hit_rate": 0.9, "abstention_rate": 0.9, "p95_ms": 50.0, "ingest_seconds": 5.0}
+TARGETS = {"fact_hit_rate": 0.9, "abstention_rate": 0.95, "p95_ms": 50.0, "ingest_seconds": 5.0}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -33,6 +40,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help='JSON lines {"id", "q"} to answer ("-" reads stdin); default: score the eval set',
     )
     parser.add_argument("--json", action="store_true", help="print JSON (one object per line)")
+    parser.add_argument(
+        "--split",
+        choices=("dev", "test", "all"),
+        default="all",
+        help="which eval split to score (default: both; test shows figures only)",
+    )
+    parser.add_argument(
+        "--ablation",
+        action="store_true",
+        help="score BM25 only, vectors only, without section questions, and full",
+    )
     parser.add_argument(
         "--routing", action="store_true", help="score question-vs-decision routing (dev, test)"
     )
@@ -45,7 +63,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             return _score_routing()
         if args.questions:
             return _answer_file(args.questions, settings, as_json=args.json)
-        return _score_eval_set(settings, as_json=args.json)
+        return _score_eval_set(settings, args)
     except KnowledgeUnavailable as exc:
         print(f"advisor eval: {exc}", file=sys.stderr)
         return 1
@@ -103,59 +121,116 @@ def _emit(row: dict[str, object], as_json: bool, stream: TextIO | None = None) -
         print(f"{row['id']}  {state}  {row['latency_ms']} ms  {str(row['answer'])[:90]}")
 
 
-def _score_eval_set(settings: Settings, as_json: bool) -> int:
+ABLATIONS = {
+    "BM25 only": frozenset({"bm25"}),
+    "vectors only": frozenset({"vectors"}),
+    "without section questions": frozenset({"bm25", "vectors"}),
+    "full": frozenset({"bm25", "vectors", "questions"}),
+}
+
+
+def _score_eval_set(settings: Settings, args: argparse.Namespace) -> int:
+    """Score the chosen splits on a fresh index; the test split shows figures only."""
     import time
 
-    from bot.rag.evaluation import (
-        DEFAULT_QUESTIONS,
-        QuestionError,
-        read_questions,
-        score,
-        timed_answer,
-    )
+    from bot.rag.evaluation import SPLITS, QuestionError, load_split
     from bot.rag.knowledge import KnowledgeBase
 
-    questions = list(read_questions(DEFAULT_QUESTIONS.read_text(encoding="utf-8").splitlines()))
-    problems = [q for q in questions if isinstance(q, QuestionError)]
-    if problems:
-        raise UsageError(f"{DEFAULT_QUESTIONS}: {problems[0]}")
+    names = list(SPLITS) if args.split == "all" else [args.split]
+    try:
+        splits = {n: load_split(SPLITS[n]) for n in names if SPLITS[n].exists()}
+    except QuestionError as exc:
+        raise UsageError(f"eval split: {exc}") from None
+    if not splits:
+        raise UsageError(f"no eval split found among {', '.join(names)}")
     with tempfile.TemporaryDirectory(prefix="advisor-eval-") as folder:
         fresh = settings.model_copy(update={"chroma_path": Path(folder), "chroma_host": None})
-        knowledge = KnowledgeBase(fresh)
         started = time.perf_counter()
-        knowledge.ingest(rebuild=True, progress=False)
+        KnowledgeBase(fresh).ingest(rebuild=True, progress=False)
         ingest_seconds = time.perf_counter() - started
-        knowledge.answer("what does fine-tuning cost?")  # warm: latencies are warm
-        results = [
-            timed_answer(knowledge, q) for q in questions if not isinstance(q, QuestionError)
-        ]
-    figures = score(results, ingest_seconds=ingest_seconds).as_dict()
-    if as_json:
-        print(json.dumps(figures))
+        variants = ABLATIONS if args.ablation else {"full": ABLATIONS["full"]}
+        report = {
+            variant: _score_splits(KnowledgeBase(fresh, parts=parts), splits, ingest_seconds)
+            for variant, parts in variants.items()
+        }
+    if args.json:
+        print(json.dumps(report if args.ablation else report["full"]))
+    elif args.ablation:
+        _print_ablation(report)
     else:
-        _print_figures(figures, results_count=len(results))
+        _print_figures(report["full"])
     return 0
 
 
-def _print_figures(figures: dict[str, object], results_count: int) -> None:
+def _score_splits(
+    knowledge: KnowledgeBase, splits: dict[str, list[EvalQuestion]], ingest_seconds: float
+) -> dict[str, dict[str, object]]:
+    """Figures per split, latencies warm; the test split's misses are never kept."""
+    from bot.rag.evaluation import score, timed_answer
+
+    knowledge.answer("what does fine-tuning cost?")  # warm: latencies are warm
+    out: dict[str, dict[str, object]] = {}
+    for name, questions in splits.items():
+        results = [timed_answer(knowledge, q) for q in questions]
+        figures = score(results, ingest_seconds=ingest_seconds).as_dict()
+        if name != "dev":
+            figures.pop("misses")  # frozen split: aggregate figures only
+        out[name] = figures
+    return out
+
+
+def _print_ablation(report: dict[str, dict[str, dict[str, object]]]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"Advisor eval: {results_count} questions")
+    table = Table(title="Advisor eval: retrieval ablations (facts / off-topic abstained)")
+    table.add_column("retrieval")
+    splits = list(next(iter(report.values())))
+    for split in splits:
+        table.add_column(split, justify="right")
+    for variant, figures in report.items():
+        table.add_row(variant, *(_short(figures[s]) for s in splits))
+    Console(highlight=False).print(table)
+
+
+def _short(figures: dict[str, object]) -> str:
+    return (
+        f"{figures['fact_hits']}/{figures['on_topic']} ({_pct(figures['fact_hit_rate'])}), "
+        f"{figures['off_topic_abstained']}/{figures['off_topic']}"
+    )
+
+
+def _pct(value: object) -> str:
+    return f"{float(str(value)) * 100:.1f}%"
+
+
+def _print_figures(report: dict[str, dict[str, object]]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Advisor eval: " + ", ".join(report))
     table.add_column("figure")
-    table.add_column("value", justify="right")
+    for split in report:
+        table.add_column(f"{split} ({_count(report[split])} q)", justify="right")
     table.add_column("target", justify="right")
-    for name, value, target in _rows(figures):
-        table.add_row(name, value, target)
+    rows = {split: _rows(figures) for split, figures in report.items()}
+    first = next(iter(rows.values()))
+    for n, (name, _, target) in enumerate(first):
+        table.add_row(name, *(rows[split][n][1] for split in report), target)
     console = Console(highlight=False)
     console.print(table)
-    if figures["misses"]:
-        console.print(f"misses: {', '.join(map(str, _as_list(figures['misses'])))}")
+    misses = report.get("dev", {}).get("misses")
+    if misses:
+        console.print(f"dev misses: {', '.join(map(str, _as_list(misses)))}")
+
+
+def _count(figures: dict[str, object]) -> int:
+    return int(str(figures["on_topic"])) + int(str(figures["off_topic"]))
 
 
 def _rows(figures: dict[str, object]) -> list[tuple[str, str, str]]:
     def pct(key: str) -> str:
-        return f"{float(str(figures[key])) * 100:.1f}%"
+        return _pct(figures[key])
 
     return [
         (
@@ -170,6 +245,8 @@ def _rows(figures: dict[str, object]) -> list[tuple[str, str, str]]:
         ),
         ("answer latency p50 (warm)", f"{figures['p50_ms']} ms", ""),
         ("answer latency p95 (warm)", f"{figures['p95_ms']} ms", f"< {TARGETS['p95_ms']:.0f} ms"),
+        ("longest answer", f"{figures['max_answer_chars']} chars", "<= 600"),
+        ("answers over 600 chars", str(figures["long_answers"]), "0"),
         ("ingest (fresh index)", f"{figures['ingest_seconds']} s", "< 5 s"),
     ]
 

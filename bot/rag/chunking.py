@@ -32,6 +32,7 @@ class Chunk:
     heading: str  # section heading
     heading_path: str
     index: int  # position in its document
+    questions: tuple[str, ...] = ()  # its section's questions (on the section's first chunk)
 
     @property
     def body(self) -> str:
@@ -44,6 +45,7 @@ def chunk_document(doc: Document, max_chars: int = MAX_CHARS) -> list[Chunk]:
     chunks: list[Chunk] = []
     seen: set[str] = set()
     for section in doc.sections:
+        asked = section.questions
         for heading_path, body in _section_pieces(doc, section, max_chars):
             text = f"{heading_path}\n\n{body}"
             cid = chunk_id(doc.path, text)
@@ -60,8 +62,10 @@ def chunk_document(doc: Document, max_chars: int = MAX_CHARS) -> list[Chunk]:
                     heading=section.heading,
                     heading_path=heading_path,
                     index=len(chunks),
+                    questions=asked,
                 )
             )
+            asked = ()  # a hit on a question returns the section's first chunk
     return chunks
 
 

@@ -1,14 +1,15 @@
 """Knowledge files -> documents: front matter, title and `##` sections.
 
 Pure parsing, no I/O: `parse_document(path, text)` is given the file's text.
-Shipped documents declare `title` and `sections: {id: heading}` in YAML front
-matter; team documents may have none, and then ids are heading slugs.
+Shipped documents declare `title`, `sections: {id: heading}` and
+`questions: {id: [questions the section answers]}` in YAML front matter; team
+documents may have none, and then ids are heading slugs and there are no questions.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 
 import yaml
@@ -36,6 +37,7 @@ class Section:
     id: str
     heading: str
     body: str
+    questions: tuple[str, ...] = ()  # what people ask that this section answers
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,8 @@ def parse_document(path: str, text: str) -> Document:
     title = str(meta.get("title") or title_line or _title_from_path(path)).strip()
     declared = _declared_sections(path, meta)
     sections = _sections(lines, title, declared, intro_id=slugify(PurePosixPath(path).stem))
+    asked = _section_questions(path, meta)
+    sections = [replace(s, questions=asked.get(s.id, ())) for s in sections]
     return Document(path=path, title=title, sections=sections)
 
 
@@ -86,6 +90,19 @@ def _declared_sections(path: str, meta: dict[str, object]) -> dict[str, str]:
     if not isinstance(sections, dict):
         raise DocumentError(f"{path}: front matter `sections` must map ids to headings")
     return {_norm_heading(str(heading)): str(sid) for sid, heading in sections.items()}
+
+
+def _section_questions(path: str, meta: dict[str, object]) -> dict[str, tuple[str, ...]]:
+    """section id -> the questions it answers, from the front matter's `questions`."""
+    asked = meta.get("questions") or {}
+    if not isinstance(asked, dict):
+        raise DocumentError(f"{path}: front matter `questions` must map section ids to lists")
+    out: dict[str, tuple[str, ...]] = {}
+    for sid, items in asked.items():
+        if not isinstance(items, list):
+            raise DocumentError(f"{path}: `questions: {sid}` must be a list of questions")
+        out[str(sid)] = tuple(str(q).strip() for q in items if str(q).strip())
+    return out
 
 
 def _norm_heading(heading: str) -> str:

@@ -16,7 +16,12 @@ from pathlib import Path
 
 from bot.core.ports import Answer, Answerer
 
-DEFAULT_QUESTIONS = Path(__file__).parent / "eval" / "questions.jsonl"
+EVAL_DIR = Path(__file__).parent / "eval"
+# `dev` is tuned on; `test` is frozen (written before the answer changes): only its
+# aggregate figures are ever shown, never its questions or misses.
+SPLITS = {"dev": EVAL_DIR / "dev.jsonl", "test": EVAL_DIR / "test.jsonl"}
+DEFAULT_QUESTIONS = SPLITS["dev"]
+MAX_ANSWER_CHARS = 600
 
 
 class QuestionError(ValueError):
@@ -100,6 +105,8 @@ class Figures:
     off_topic_abstained: int = 0
     p50_ms: float = 0.0
     p95_ms: float = 0.0
+    max_answer_chars: int = 0
+    long_answers: int = 0  # answers over MAX_ANSWER_CHARS
     ingest_seconds: float | None = None
     misses: list[str] = field(default_factory=list)
 
@@ -122,6 +129,8 @@ class Figures:
             "abstention_rate": round(self.abstention_rate, 4),
             "p50_ms": round(self.p50_ms, 2),
             "p95_ms": round(self.p95_ms, 2),
+            "max_answer_chars": self.max_answer_chars,
+            "long_answers": self.long_answers,
             "ingest_seconds": None
             if self.ingest_seconds is None
             else round(self.ingest_seconds, 3),
@@ -141,10 +150,23 @@ def score(results: Sequence[Result], ingest_seconds: float | None = None) -> Fig
             figures.fact_hits += result.hit
         if not result.hit:
             figures.misses.append(result.question.id)
+        if not result.answer.abstained:
+            length = len(result.answer.answer)
+            figures.max_answer_chars = max(figures.max_answer_chars, length)
+            figures.long_answers += length > MAX_ANSWER_CHARS
     latencies = sorted(r.latency_ms for r in results)
     figures.p50_ms = percentile(latencies, 50)
     figures.p95_ms = percentile(latencies, 95)
     return figures
+
+
+def load_split(path: Path) -> list[EvalQuestion]:
+    """The questions of a split file (QuestionError for the first bad line)."""
+    items = list(read_questions(path.read_text(encoding="utf-8").splitlines()))
+    for item in items:
+        if isinstance(item, QuestionError):
+            raise item
+    return [q for q in items if isinstance(q, EvalQuestion)]
 
 
 def percentile(sorted_values: Sequence[float], pct: float) -> float:

@@ -26,11 +26,13 @@ from langchain_core.embeddings import Embeddings
 from bot.core.ports import KnowledgeUnavailable
 from bot.rag.chunking import Chunk
 from bot.rag.embeddings import load_embeddings
+from bot.rag.index_ids import question_id
 from bot.settings import Settings
 
 # Bump when chunking or metadata change: an index with another schema is rebuilt.
-SCHEMA = "advisor-chunks-2"
+SCHEMA = "advisor-chunks-3"  # 3: section questions stored as their own entries
 _BATCH = 1024
+QUESTION = "question"  # metadata kind of a section question's entry
 
 
 class AdvisorEmbeddingFunction(EmbeddingFunction[Documents]):
@@ -157,7 +159,7 @@ class ChunkIndex:
         _ = self.store
 
     def count(self) -> int:
-        """How many chunks are indexed."""
+        """How many entries are indexed (chunks and their sections' questions)."""
         with unavailable_on_error(self.settings):
             return self.store._collection.count()
 
@@ -171,8 +173,19 @@ class ChunkIndex:
         """Every indexed chunk, in file and reading order."""
         with unavailable_on_error(self.settings):
             result = self.store._collection.get(include=["documents", "metadatas"])
-        rows = zip(result["ids"], result["documents"] or [], result["metadatas"] or [], strict=True)
-        return sorted((_chunk(*row) for row in rows), key=lambda c: (c.path, c.index))
+        rows = list(
+            zip(result["ids"], result["documents"] or [], result["metadatas"] or [], strict=True)
+        )
+        asked: dict[str, list[tuple[int, str]]] = {}
+        for _, text, meta in rows:
+            if meta.get("kind") == QUESTION:
+                asked.setdefault(str(meta["parent"]), []).append((int(str(meta["index"])), text))
+        chunks = (
+            _chunk(cid, text, meta, tuple(q for _, q in sorted(asked.get(cid, []))))
+            for cid, text, meta in rows
+            if meta.get("kind") != QUESTION
+        )
+        return sorted(chunks, key=lambda c: (c.path, c.index))
 
     def delete_files(self, paths: Sequence[str]) -> None:
         """Remove every chunk of these files."""
@@ -189,16 +202,21 @@ class ChunkIndex:
         """Embed and store chunks, in batches (re-adding the same id is harmless)."""
         for start in range(0, len(chunks), _BATCH):
             batch = chunks[start : start + _BATCH]
-            metadatas = [_metadata(c, file_hashes[c.path]) for c in batch]
+            entries = [e for c in batch for e in _entries(c, file_hashes[c.path])]
             with unavailable_on_error(self.settings):
                 self.store.add_texts(
-                    [c.text for c in batch], metadatas=metadatas, ids=[c.id for c in batch]
+                    [text for _, text, _ in entries],
+                    metadatas=[meta for _, _, meta in entries],
+                    ids=[eid for eid, _, _ in entries],
                 )
             if on_batch is not None:
                 on_batch(len(batch))
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity) of the k nearest chunks."""
+        """(entry id, cosine similarity) of the k nearest entries.
+
+        An entry is a chunk or one of its section's questions (`question_id`).
+        """
         vector = self.embeddings.embed_query(query)
         with unavailable_on_error(self.settings):
             hits = self.store.similarity_search_by_vector_with_relevance_scores(vector, k=k)
@@ -211,6 +229,17 @@ def open_index(settings: Settings, client: ClientAPI | None = None) -> ChunkInde
     return ChunkIndex(settings, client or connect(settings), embeddings)
 
 
+def _entries(chunk: Chunk, file_hash: str) -> list[tuple[str, str, dict[str, str | int]]]:
+    """The chunk's own entry, then one small entry per question pointing back to it."""
+    meta = _metadata(chunk, file_hash)
+    entries = [(chunk.id, chunk.text, meta)]
+    for n, question in enumerate(chunk.questions):
+        asked: dict[str, str | int] = {"kind": QUESTION, "parent": chunk.id, "index": n}
+        asked |= {"path": chunk.path, "file_hash": file_hash}
+        entries.append((question_id(chunk.id, n), question, asked))
+    return entries
+
+
 def _metadata(chunk: Chunk, file_hash: str) -> dict[str, str | int]:
     return {
         "path": chunk.path,
@@ -220,10 +249,11 @@ def _metadata(chunk: Chunk, file_hash: str) -> dict[str, str | int]:
         "heading_path": chunk.heading_path,
         "index": chunk.index,
         "file_hash": file_hash,
+        "kind": "chunk",
     }
 
 
-def _chunk(cid: str, text: str, meta: Any) -> Chunk:
+def _chunk(cid: str, text: str, meta: Any, questions: tuple[str, ...]) -> Chunk:
     return Chunk(
         id=cid,
         text=text,
@@ -233,4 +263,5 @@ def _chunk(cid: str, text: str, meta: Any) -> Chunk:
         heading=str(meta["heading"]),
         heading_path=str(meta["heading_path"]),
         index=int(meta["index"]),
+        questions=questions,
     )

@@ -15,7 +15,7 @@ from bot.core.ports import Answer, KnowledgeUnavailable, Source
 from bot.rag.extractive import compose, select
 from bot.rag.ingest import IngestError, IngestReport, ingest
 from bot.rag.llm import LlmWriter
-from bot.rag.retrieval import Hit, HybridRetriever, Retrieval
+from bot.rag.retrieval import PARTS, Hit, HybridRetriever, Retrieval
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -45,9 +45,14 @@ class KnowledgeBase:
         *,
         chat_model: Any | None = None,
         client: Any | None = None,
+        parts: frozenset[str] = PARTS,
     ) -> None:
-        """`chat_model` (a LangChain chat model) overrides settings.llm_model; tests pass fakes."""
+        """`chat_model` (a LangChain chat model) overrides settings.llm_model; tests pass fakes.
+
+        `parts` are the retrieval parts in use (all by default; ablations drop some).
+        """
         self.settings = settings
+        self.parts = parts
         self._client = client
         self._writer = LlmWriter(settings, chat_model)
         self._index: ChunkIndex | None = None
@@ -71,7 +76,9 @@ class KnowledgeBase:
             with self._lock:
                 if self._retriever is None:
                     self._ensure_index()
-                    self._retriever = HybridRetriever(self.index.chunks(), self.index.search)
+                    self._retriever = HybridRetriever(
+                        self.index.chunks(), self.index.search, self.parts
+                    )
         return self._retriever
 
     def _ensure_index(self) -> None:

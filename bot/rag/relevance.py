@@ -5,7 +5,7 @@ with the knowledge base ("password", "training", "price"), so a retrieved
 chunk alone proves nothing. The test asks for at least half of the question's
 own words to be known to the corpus, at least one of them a topic word (see
 bot.rag.lexicon), and a lexical or a vector score that clears a threshold.
-Thresholds were tuned on the project's eval set (bot/rag/eval/questions.jsonl).
+Thresholds were tuned on the project's eval set (bot/rag/eval/dev.jsonl).
 """
 
 from __future__ import annotations

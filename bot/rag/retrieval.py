@@ -1,9 +1,12 @@
 """Hybrid retrieval: BM25 with stemming plus vector search, fused by reciprocal rank.
 
 On Slack-style questions about the guide, static embeddings alone were weaker
-than BM25; the fusion of both was the best offline combination. The question
-is normalized first (shorthand, typos), and a relevance test decides whether
-the knowledge base covers it at all.
+than BM25; the fusion of both was the best offline combination. Each section
+also lists the questions it answers (front matter): they are searched as small
+entries of their own, by BM25 and by vectors, and a hit on a question counts
+for its parent chunk (the multi-vector retriever pattern: search small, return
+the parent). The question is normalized first (shorthand, typos), and a
+relevance test decides whether the knowledge base covers it at all.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from dataclasses import dataclass
 
 from bot.rag.bm25 import BM25
 from bot.rag.chunking import Chunk
+from bot.rag.index_ids import parent_id
 from bot.rag.lexicon import Lexicon
 from bot.rag.query import NormalizedQuery
 from bot.rag.relevance import Evidence, is_relevant
@@ -26,6 +30,9 @@ BM25_WEIGHT = 1.0
 VECTOR_WEIGHT = 0.5
 CANDIDATES = 20
 GENERAL_WEIGHT = 0.5  # weight of a question word that is not a topic word ("enough")
+QUESTION_WEIGHT = 1.0  # RRF weight of the section-questions BM25 list
+# The parts of the hybrid, all on by default; ablations switch some off.
+PARTS = frozenset({"bm25", "vectors", "questions"})
 
 
 @dataclass(frozen=True)
@@ -36,6 +43,7 @@ class Hit:
     score: float
     bm25: float
     similarity: float
+    asked: float = 0.0  # best match of one of its section's questions (BM25), 0 if none
 
 
 @dataclass(frozen=True)
@@ -63,13 +71,24 @@ def chunk_terms(chunk: Chunk) -> list[str]:
 class HybridRetriever:
     """BM25 over chunks in memory plus vector search through the index."""
 
-    def __init__(self, chunks: Sequence[Chunk], vector_search: VectorSearch) -> None:
+    def __init__(
+        self,
+        chunks: Sequence[Chunk],
+        vector_search: VectorSearch,
+        parts: frozenset[str] = PARTS,
+    ) -> None:
         self.chunks = list(chunks)
+        self.parts = parts
         self._by_id = {c.id: i for i, c in enumerate(self.chunks)}
         self._vector_search = vector_search
         self.bm25 = BM25([chunk_terms(c) for c in self.chunks])
+        asked = [(i, q) for i, c in enumerate(self.chunks) for q in c.questions]
+        if "questions" not in parts:
+            asked = []
+        self._asked_parent = [i for i, _ in asked]
+        self.asked = BM25([terms(q) for _, q in asked])
         self.lexicon = Lexicon(
-            texts=(c.text for c in self.chunks),
+            texts=[c.text for c in self.chunks] + [q for _, q in asked],
             headings={c.heading_path for c in self.chunks},
             index_terms=self.bm25.idf,
         )
@@ -80,31 +99,65 @@ class HybridRetriever:
         query = reading.query
         query_terms = tuple(dict.fromkeys(terms(query.text)))
         weights = {t: 1.0 if t in self.lexicon.domain else GENERAL_WEIGHT for t in query_terms}
-        lexical = self.bm25.top(query_terms, CANDIDATES, weights)
-        vector = self._vectors(query.text) if self.chunks and query_terms else []
-        hits = self._fuse(lexical, vector)[:k]
+        lexical = self.bm25.top(query_terms, CANDIDATES, weights) if "bm25" in self.parts else []
+        asked = self._asked(query_terms, weights)
+        use_vectors = "vectors" in self.parts and self.chunks and query_terms
+        vector = self._vectors(query.text) if use_vectors else []
+        hits = self._fuse(lexical, asked, vector)[:k]
         evidence = Evidence(
             content_words=reading.content_words,
             known_words=reading.known_words,
             domain_words=reading.domain_words,
-            top_bm25=max(self.bm25.scores(query_terms).values(), default=0.0),
+            top_bm25=max(
+                max(self.bm25.scores(query_terms).values(), default=0.0),
+                max((score for _, score in asked), default=0.0),
+            ),
             top_similarity=vector[0][1] if vector else 0.0,
         )
         return Retrieval(question, query, query_terms, weights, hits, evidence)
 
-    def _vectors(self, text: str) -> list[tuple[int, float]]:
-        found = self._vector_search(text, min(CANDIDATES, len(self.chunks)))
-        return [(self._by_id[cid], sim) for cid, sim in found if cid in self._by_id]
+    def _asked(
+        self, query_terms: Sequence[str], weights: dict[str, float]
+    ) -> list[tuple[int, float]]:
+        """Chunks ranked by their best-matching section question (BM25), best first."""
+        best: dict[int, float] = {}
+        for entry, found in self.asked.top(query_terms, 4 * CANDIDATES, weights):
+            parent = self._asked_parent[entry]
+            best[parent] = max(best.get(parent, 0.0), found)
+        return sorted(best.items(), key=lambda item: (-item[1], item[0]))[:CANDIDATES]
 
-    def _fuse(self, lexical: list[tuple[int, float]], vector: list[tuple[int, float]]) -> list[Hit]:
-        """Reciprocal rank fusion of the two ranked lists."""
+    def _vectors(self, text: str) -> list[tuple[int, float]]:
+        """Chunks ranked by their nearest entry: the chunk itself or one of its questions."""
+        found = self._vector_search(text, min(2 * CANDIDATES, 4 * len(self.chunks)))
+        best: dict[int, float] = {}
+        for entry, sim in found:
+            cid, is_question = parent_id(entry)
+            if cid in self._by_id and (not is_question or "questions" in self.parts):
+                index = self._by_id[cid]
+                best[index] = max(best.get(index, -1.0), sim)
+        return sorted(best.items(), key=lambda item: (-item[1], item[0]))[:CANDIDATES]
+
+    def _fuse(
+        self,
+        lexical: list[tuple[int, float]],
+        asked: list[tuple[int, float]],
+        vector: list[tuple[int, float]],
+    ) -> list[Hit]:
+        """Reciprocal rank fusion of the ranked lists."""
         fused: dict[int, float] = {}
-        for weight, ranked in ((BM25_WEIGHT, lexical), (VECTOR_WEIGHT, vector)):
+        lists = ((BM25_WEIGHT, lexical), (QUESTION_WEIGHT, asked), (VECTOR_WEIGHT, vector))
+        for weight, ranked in lists:
             for rank, (index, _) in enumerate(ranked):
                 fused[index] = fused.get(index, 0.0) + weight / (RRF_K + rank + 1)
-        bm25 = dict(lexical)
-        similarity = dict(vector)
+        bm25, by_question, similarity = dict(lexical), dict(asked), dict(vector)
         order = sorted(fused, key=lambda i: (-fused[i], i))
         return [
-            Hit(self.chunks[i], fused[i], bm25.get(i, 0.0), similarity.get(i, 0.0)) for i in order
+            Hit(
+                self.chunks[i],
+                fused[i],
+                bm25.get(i, 0.0),
+                similarity.get(i, 0.0),
+                by_question.get(i, 0.0),
+            )
+            for i in order
         ]

@@ -19,7 +19,7 @@ from bot.engine.sections import SECTIONS
 
 ROOT = Path(__file__).resolve().parents[2]
 KNOWLEDGE = ROOT / "knowledge"
-EVAL_SET = ROOT / "bot" / "rag" / "eval" / "questions.jsonl"
+EVAL_SET = ROOT / "bot" / "rag" / "eval" / "dev.jsonl"
 GUIDE = ROOT.parent / "shared" / "guide" / "prompt-vs-fine-tuning-guide.txt"
 
 FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)

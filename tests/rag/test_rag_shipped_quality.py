@@ -16,7 +16,7 @@ from bot.rag.evaluation import EvalQuestion, read_questions, score, timed_answer
 from bot.rag.knowledge import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parents[2]
-EVAL_SET = ROOT / "bot" / "rag" / "eval" / "questions.jsonl"
+EVAL_SET = ROOT / "bot" / "rag" / "eval" / "dev.jsonl"
 
 
 @pytest.fixture(scope="module")
