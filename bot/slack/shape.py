@@ -74,12 +74,71 @@ _VIEW: dict[str, tuple[type, ...]] = {
 }
 
 
+_MAX_DEPTH = 64  # Slack's deepest payloads (views with blocks) nest about 15 levels
+_ACTION: dict[str, tuple[type, ...]] = {
+    "type": _TEXT,
+    "value": _TEXT,
+    "selected_option": _OPTIONAL_OBJECT,
+    "selected_options": (list, _NONE),
+    "selected_date": _TEXT,
+    "selected_time": _TEXT,
+    "selected_user": _TEXT,
+    "selected_channel": _TEXT,
+    "selected_conversation": _TEXT,
+}
+
+
 def shape_problem(body: Any) -> str | None:
     """What is wrong with a payload's shape (one line), or None when Bolt can take it."""
     if not isinstance(body, dict):
         return "the payload is not an object"
-    checks = (_fields(body, _TOP, ""), _nested(body), _lists(body), _actions(body))
+    if _too_deep(body):
+        return f"the payload nests deeper than {_MAX_DEPTH} levels"
+    checks = (_fields(body, _TOP, ""), _nested(body), _lists(body), _actions(body), _state(body))
     return next((problem for problem in checks if problem is not None), None)
+
+
+def _too_deep(body: Any) -> bool:
+    """Deeper than _MAX_DEPTH, measured without recursion (a deep payload must not overflow)."""
+    stack: list[tuple[Any, int]] = [(body, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > _MAX_DEPTH:
+            return True
+        children = value.values() if isinstance(value, dict) else value
+        if isinstance(value, dict | list):
+            stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
+def _state(body: dict[str, Any]) -> str | None:
+    """A form's submitted values: block id -> action id -> an action object of Slack's types."""
+    view = body.get("view")
+    state = view.get("state") if isinstance(view, dict) else None
+    if state is None:
+        return None
+    values = state.get("values", {})
+    if not isinstance(values, dict):
+        return "view.state.values must be an object"
+    for block in values.values():
+        if not isinstance(block, dict) or not all(isinstance(a, dict) for a in block.values()):
+            return "view.state.values must hold objects of objects"
+        problem = next((p for a in block.values() if (p := _action_value(a)) is not None), None)
+        if problem is not None:
+            return problem
+    return None
+
+
+def _action_value(action: dict[str, Any]) -> str | None:
+    problem = _fields(action, _ACTION, "view.state action ")
+    selected = action.get("selected_option")
+    options = [selected] if selected is not None else []
+    options += action.get("selected_options") or []
+    if problem is None and not all(
+        isinstance(option, dict) and isinstance(option.get("value", ""), str) for option in options
+    ):
+        problem = "view.state action has an option without a text value"
+    return problem
 
 
 def _nested(body: dict[str, Any]) -> str | None:
