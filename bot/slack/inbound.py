@@ -13,7 +13,8 @@ from bot.core.messages import ConversationKey, Inbound
 from bot.slack.refs import COMMAND_THREAD_PREFIX, ButtonValue
 
 _MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
-HANDLED_SUBTYPES = (None, "file_share")  # a user's own message, with or without files
+# a user's own message, with or without files, or a thread reply also sent to the channel
+HANDLED_SUBTYPES = (None, "file_share", "thread_broadcast")
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from bot.slack.inbound import (
     team_of,
     thread_turn,
 )
-from bot.slack.mrkdwn import truncate
+from bot.slack.plain import plain_label
 from bot.slack.refs import ConversationRef
 
 log = logging.getLogger(__name__)
@@ -123,7 +123,7 @@ class MessageListeners:
         channel, thread_ts = turn.dest.channel, turn.dest.thread_ts
         self._best_effort("setStatus", channel_id=channel, thread_ts=thread_ts, status=THINKING)
         if self.adapter.first_in_assistant_thread(ConversationRef.of(turn.inbound.key)):
-            title = truncate(" ".join(turn.inbound.text.split()) or "Advisor", TITLE_LIMIT)
+            title = plain_label(turn.inbound.text, TITLE_LIMIT, fallback="Advisor")
             self._best_effort("setTitle", channel_id=channel, thread_ts=thread_ts, title=title)
         if not self.adapter.converse(turn):
             self._best_effort("setStatus", channel_id=channel, thread_ts=thread_ts, status="")
