@@ -25,6 +25,7 @@ import numpy as np
 
 from bot.core.extract import extract
 from bot.core.nearest import Encoder, Example, NearestExamples, default_encoder, parse_examples
+from bot.core.numbers import find_numbers as extract_numbers
 from bot.core.softmax import Softmax
 
 
@@ -59,7 +60,8 @@ _OWN = re.compile(
 )
 # Asking outright for a recommendation, whoever it is for.
 _NAMES_DECISION = re.compile(
-    r"\b(?:decide|deciding|decision|recommend\w*|advi[sc]e|suggest|choose|pick|your call"
+    r"\b(?:decide|deciding|recommend\w*|advi[sc]e|suggest|choose|pick|your call|suits?"
+    r"|which (?:approach|option|path|one|way)"
     r"|should (?:i|we|our|my)|what next|the way to go|right (?:call|move|choice)|makes? sense"
     r"|in our shoes)\b",
     _I,
@@ -75,8 +77,16 @@ _QUESTION_START = re.compile(
     r"|would|should|explain|tell me|define|describe|eli5|tldr)\b",
     _I,
 )
+# A question about how things usually are, even when the team mentions itself.
+_GENERAL = re.compile(
+    r"\b(?:usually|typical(?:ly)?|in general|generally|normally|people|teams|most|rule of thumb"
+    r"|ever|always|common(?:ly)?|one)\b",
+    _I,
+)
 _APPROACHES = r"(?:rag|retrieval|prompt\w*|fine[\s-]?tun\w*|ft|lora|training)"
 _EITHER = re.compile(rf"\b{_APPROACHES}\s+(?:or|vs\.?|versus)\s+{_APPROACHES}", _I)
+# "rag for us?", "fine-tuning for our bot": an approach put to the team's own case.
+_FOR_US = re.compile(rf"\b{_APPROACHES}\s+for\s+(?:us|our|my)\b", _I)
 _NUMBER = re.compile(r"\d|\b(?:ten|hundred|thousand|half)\b", _I)
 # Slack noise that says nothing about meaning: mentions, the command, a bot's name.
 _NOISE = re.compile(r"<[@#!][^>]*>|^\s*/?advisor\b[\s,:]*|^\s*@\w+[\s,:]*", _I)
@@ -100,6 +110,11 @@ def states_slots(text: str) -> bool:
     return bool(found.slots) or found.examples_per_category is not None
 
 
+def names_numbers(text: str) -> bool:
+    """Whether the message has a number in it, in digits or words."""
+    return bool(_NUMBER.search(text) or extract_numbers(text))
+
+
 def is_question(text: str) -> bool:
     """Shaped like a question: a question mark, or a question word after any greeting."""
     return text.rstrip().endswith("?") or bool(_QUESTION_START.match(_LEAD.sub("", text)))
@@ -110,10 +125,10 @@ def features(text: str, has_slots: bool) -> list[float]:
     own = bool(_OWN.search(text))
     body = _LEAD.sub("", text)
     asks = is_question(text)
-    numbers = bool(_NUMBER.search(text))
+    numbers = names_numbers(text)
     flags = (
         own,
-        bool(_NAMES_DECISION.search(text)),
+        bool(_NAMES_DECISION.search(text) or _FOR_US.search(text)),
         asks,
         bool(_ASKS_FACT.match(body)),
         has_slots and numbers,
@@ -121,6 +136,7 @@ def features(text: str, has_slots: bool) -> list[float]:
         own and not asks,
         own and numbers,
         bool(_EITHER.search(text)),
+        bool(_GENERAL.search(text)),
     )
     return [float(f) for f in flags]
 

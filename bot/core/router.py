@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from bot.core.meaning import Asks, Reader, is_question, read_meaning
+from bot.core.meaning import Asks, Reader, is_question, names_numbers, read_meaning
 from bot.core.meaning import clean as without_noise
 
 _I = re.IGNORECASE
@@ -149,7 +149,10 @@ def route(
     # Offering the decision makes sense only when none is under way.
     offer = asks is Asks.case_question and idle
     question = Intent.case_question if offer else Intent.question
-    if asked and not (has_slots and len(clean.split()) <= 4):
+    # At the start the reading stands, unless numbers are stated rather than asked about;
+    # in a dialogue only a real question leaves it.
+    stated = has_slots and not asked and names_numbers(clean)
+    if (idle and not stated) or (asked and not (has_slots and len(clean.split()) <= 4)):
         return question
     if has_slots or in_dialogue or (recommended and re.search(r"\d", clean)):
         return Intent.answer

@@ -35,7 +35,7 @@ class RoutingCase:
 
 @dataclass(frozen=True)
 class Routed:
-    """Where a message went: 'question' (with or without the offer line), 'decide', or 'other'."""
+    """Where a message went: 'question' (answered, maybe with the offer line) or 'decide'."""
 
     label: str
     offer: bool
@@ -69,7 +69,8 @@ def route_first_message(text: str, read: Reader = read_meaning) -> Routed:
     )
     if intent in (Intent.question, Intent.case_question):
         return Routed("question", offer=intent is Intent.case_question)
-    return Routed("decide" if intent in _DIALOGUE else "other", offer=False)
+    # Anything else (a greeting, help) is answered too: it does not start the dialogue.
+    return Routed("decide" if intent in _DIALOGUE else "question", offer=False)
 
 
 def read_cases(lines: Iterable[str]) -> list[RoutingCase]:
