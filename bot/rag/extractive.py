@@ -2,10 +2,13 @@
 
 No model writes anything: sentences (list items, table rows) are copied from
 the retrieved chunks, so numbers, thresholds and prices come through exactly.
-Each sentence is scored by the question terms it contains (weighted by IDF),
-the rank of its chunk, and whether it has a figure when the question asks
-for one. The best few, at most ANSWER_CHARS in all, are shown in reading order
-with numbered citations.
+Only the best section (and a second one when it scores nearly as well) may be
+quoted, so an answer never strays to another topic. Each sentence is scored by
+the question terms it contains (weighted by IDF), the rank of its chunk, and
+whether it has a figure when the question asks for one; a section's first
+sentence states its main answer, so it leads when the section matched through
+its questions or its heading. The lead and at most two supporting sentences,
+at most ANSWER_CHARS in all, are shown in reading order with numbered citations.
 """
 
 from __future__ import annotations
@@ -18,7 +21,10 @@ from bot.rag.retrieval import Hit
 from bot.rag.text import terms
 
 ANSWER_CHARS = 600
-MAX_SENTENCES = 4
+MAX_SENTENCES = 3  # the answer and at most two supporting sentences
+LEAD_BONUS = 0.15  # for the top section's first sentence (its main answer) ...
+WEAK_LEAD_BONUS = 0.0  # ... less when the section matched on its body words only
+MAX_SECTIONS = 2  # an answer quotes one or two sections, never a third topic
 MIN_SENTENCE_CHARS = 30
 KEEP_RATIO = 0.5  # a further sentence must score at least this share of the best
 PRIOR_WEIGHT = 0.7  # how much the chunk's retrieval rank counts
@@ -105,16 +111,25 @@ def select(
     hits: Sequence[Hit],
     idf: Mapping[str, float],
     max_chars: int = ANSWER_CHARS,
+    max_sections: int = MAX_SECTIONS,
 ) -> list[Sentence]:
     """The sentences to quote, in reading order (chunk rank, then position).
 
-    `weights` are the question's terms with their weights (see retrieval).
+    `weights` are the question's terms with their weights (see retrieval); the
+    sentences come from `max_sections` sections at most.
     """
     value = {t: idf[t] * w for t, w in weights.items() if t in idf}
     if not hits or sum(value.values()) == 0:
         return []
     scored = list(_scored(value, bool(_NUMBER_QUESTION.search(question)), hits))
-    return _pick(scored, max_chars, {t: weights[t] for t in value})
+    keys = [(h.chunk.path, h.chunk.section) for h in hits]
+    return _pick(scored, max_chars, {t: weights[t] for t in value}, keys, max_sections)
+
+
+def _lead_bonus(hit: Hit, value: Mapping[str, float]) -> float:
+    """The prior for the top chunk's first sentence: its section's main answer."""
+    named = hit.by_question or bool(value.keys() & set(terms(hit.chunk.heading)))
+    return LEAD_BONUS if named else WEAK_LEAD_BONUS
 
 
 @dataclass(frozen=True)
@@ -124,6 +139,12 @@ class Scored:
     score: float
     sentence: Sentence
     terms: frozenset[str]
+    lead: float = 0.0  # the lead-sentence prior included in `score`
+
+    @property
+    def merit(self) -> float:
+        """The score on the sentence's own words, without the lead prior."""
+        return self.score - self.lead
 
 
 def _scored(
@@ -146,15 +167,23 @@ def _scored(
             if wants_figure and any(ch.isdigit() for ch in text):
                 score += FIGURE_BONUS
             score /= 1 + len(unit_terms) / LENGTH_SCALE
-            yield Scored(score, Sentence(rank, position, text), unit_terms)
+            lead = _lead_bonus(hit, value) if rank == 0 and position == 0 else 0.0
+            yield Scored(score + lead, Sentence(rank, position, text), unit_terms, lead)
 
 
-def _pick(scored: list[Scored], max_chars: int, weights: Mapping[str, float]) -> list[Sentence]:
+def _pick(
+    scored: list[Scored],
+    max_chars: int,
+    weights: Mapping[str, float],
+    keys: Sequence[object],
+    max_sections: int,
+) -> list[Sentence]:
     """The best sentence, then the next best within the budget, one at a time.
 
     A follow-up is favoured beside the best sentence, and for question terms (by
     their `weights`) that no chosen sentence has yet: "combine RAG and fine-tuning"
-    wants a sentence on combining as well as one on RAG.
+    wants a sentence on combining as well as one on RAG. Sentences come from two
+    sections at most (`keys[hit]` names a hit's section), so nothing strays.
     """
     if not scored:
         return []
@@ -169,17 +198,19 @@ def _pick(scored: list[Scored], max_chars: int, weights: Mapping[str, float]) ->
 
         def follow(s: Scored, covered: frozenset[str] = covered) -> float:
             new = sum(weights.get(t, 0.0) for t in s.terms - covered)
-            return _follow_up_score(s, first) + COVERAGE_WEIGHT * first.score * new / total
+            return _follow_up_score(s, first) + COVERAGE_WEIGHT * first.merit * new / total
 
+        sections = {keys[c.sentence.hit] for c in chosen}
         fitting = [
             s
             for s in scored
             if s not in chosen
+            and (len(sections) < max_sections or keys[s.sentence.hit] in sections)
             and used + len(s.sentence.text) + 5 <= max_chars
             and not _repeats(s.terms, chosen)
         ]
         best = max(fitting, key=follow, default=None)
-        if best is None or follow(best) < KEEP_RATIO * first.score:
+        if best is None or follow(best) < KEEP_RATIO * first.merit:
             break
         chosen.append(best)
         used += len(best.sentence.text) + 5
@@ -199,7 +230,7 @@ def _follow_up_score(candidate: Scored, first: Scored) -> float:
     near = same_chunk and abs(candidate.sentence.position - first.sentence.position) == 1
     return (
         candidate.score
-        + (NEIGHBOUR_BONUS if near else SAME_CHUNK_BONUS if same_chunk else 0.0) * first.score
+        + (NEIGHBOUR_BONUS if near else SAME_CHUNK_BONUS if same_chunk else 0.0) * first.merit
     )
 
 

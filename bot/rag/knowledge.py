@@ -12,7 +12,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from bot.core.ports import Answer, KnowledgeUnavailable, Source
-from bot.rag.extractive import compose, select
+from bot.rag.extractive import ANSWER_CHARS, compose, select
 from bot.rag.ingest import IngestError, IngestReport, ingest
 from bot.rag.llm import LlmWriter
 from bot.rag.retrieval import PARTS, Hit, HybridRetriever, Retrieval
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 1000
+CLOSEST_MATCH = "Closest match in the guide:"
 ABSTAIN_TEXT = (
     "The knowledge base doesn't cover that, so I'd rather not guess. "
     "I can answer questions about improving an AI feature: prompt engineering, "
@@ -115,7 +116,7 @@ class KnowledgeBase:
         if not question.strip():
             return Answer(answer=EMPTY_TEXT, abstained=True, mode="extractive", sources=[])
         retrieval = self.retrieve(question)
-        if not retrieval.relevant:
+        if not retrieval.relevant and not retrieval.weak:
             return Answer(answer=ABSTAIN_TEXT, abstained=True, mode="extractive", sources=[])
         extractive = self._extractive(retrieval)
         if extractive is None:
@@ -131,11 +132,21 @@ class KnowledgeBase:
 
     def _extractive(self, retrieval: Retrieval) -> Answer | None:
         retriever = self.load()
-        chosen = select(retrieval.weights, retrieval.query.text, retrieval.hits, retriever.bm25.idf)
+        chosen = select(
+            retrieval.weights,
+            retrieval.query.text,
+            retrieval.hits,
+            retriever.bm25.idf,
+            max_sections=2 if retrieval.relevant else 1,  # a closest match: its one section
+        )
         if not chosen:
             return None
         keys = [(h.chunk.path, h.chunk.section) for h in retrieval.hits]
-        text, cited = compose(chosen, keys)
+        if retrieval.relevant:
+            text, cited = compose(chosen, keys)
+        else:  # say it is the closest match rather than abstain
+            text, cited = compose(chosen, keys, ANSWER_CHARS - len(CLOSEST_MATCH) - 1)
+            text = f"{CLOSEST_MATCH} {text}"
         sources = _sources([retrieval.hits[i] for i in cited])
         return Answer(answer=text, abstained=False, mode="extractive", sources=sources)
 

@@ -15,6 +15,11 @@ from dataclasses import dataclass
 MIN_COVERAGE = 0.5  # share of the question's content words the corpus knows
 MIN_BM25 = 3.0  # best BM25 score of a chunk ...
 MIN_SIMILARITY = 0.45  # ... or best cosine similarity (short questions score low on BM25)
+# A weak match: a topic word, and a chunk or a section question close in meaning,
+# but too few known words or too low scores to be sure. Answered as the closest match.
+WEAK_SIMILARITY = 0.35
+# A section question this close in meaning covers the question even without topic words.
+QUESTION_SIMILARITY = 0.8
 
 
 @dataclass(frozen=True)
@@ -26,6 +31,7 @@ class Evidence:
     domain_words: int  # of which are topic words
     top_bm25: float
     top_similarity: float
+    top_question_similarity: float = 0.0  # best cosine similarity of a section question
 
     @property
     def coverage(self) -> float:
@@ -35,6 +41,16 @@ class Evidence:
 
 def is_relevant(evidence: Evidence) -> bool:
     """True when the knowledge base can answer the question."""
-    if evidence.domain_words == 0 or evidence.coverage < MIN_COVERAGE:
+    if evidence.coverage < MIN_COVERAGE:
         return False
+    if evidence.domain_words == 0:
+        return evidence.top_question_similarity >= QUESTION_SIMILARITY
     return evidence.top_bm25 >= MIN_BM25 or evidence.top_similarity >= MIN_SIMILARITY
+
+
+def is_weak_match(evidence: Evidence) -> bool:
+    """True when the question is about the topic but no section is a sure match:
+    the best section is then offered as the closest match rather than withheld."""
+    if is_relevant(evidence) or evidence.domain_words == 0:
+        return False
+    return max(evidence.top_similarity, evidence.top_question_similarity) >= WEAK_SIMILARITY

@@ -19,7 +19,7 @@ from bot.rag.chunking import Chunk
 from bot.rag.index_ids import parent_id
 from bot.rag.lexicon import Lexicon
 from bot.rag.query import NormalizedQuery
-from bot.rag.relevance import Evidence, is_relevant
+from bot.rag.relevance import Evidence, is_relevant, is_weak_match
 from bot.rag.text import terms
 
 # (question text, k) -> [(chunk id, cosine similarity)], best first
@@ -44,6 +44,13 @@ class Hit:
     bm25: float
     similarity: float
     asked: float = 0.0  # best match of one of its section's questions (BM25), 0 if none
+    asked_similarity: float = 0.0  # best cosine similarity of one of its questions
+
+    @property
+    def by_question(self) -> bool:
+        """True when one of its section's questions matched (search small, return parent)."""
+        nearest_is_question = self.asked_similarity > 0 and self.asked_similarity >= self.similarity
+        return self.asked > 0 or nearest_is_question
 
 
 @dataclass(frozen=True)
@@ -61,6 +68,11 @@ class Retrieval:
     def relevant(self) -> bool:
         """True when the hits answer the question rather than merely share a word."""
         return bool(self.hits) and is_relevant(self.evidence)
+
+    @property
+    def weak(self) -> bool:
+        """True when the best hits are only the closest match, not a sure answer."""
+        return bool(self.hits) and is_weak_match(self.evidence)
 
 
 def chunk_terms(chunk: Chunk) -> list[str]:
@@ -102,8 +114,8 @@ class HybridRetriever:
         lexical = self.bm25.top(query_terms, CANDIDATES, weights) if "bm25" in self.parts else []
         asked = self._asked(query_terms, weights)
         use_vectors = "vectors" in self.parts and self.chunks and query_terms
-        vector = self._vectors(query.text) if use_vectors else []
-        hits = self._fuse(lexical, asked, vector)[:k]
+        vector, asked_similarity = self._vectors(query.text) if use_vectors else ([], {})
+        hits = self._fuse(lexical, asked, vector, asked_similarity)[:k]
         evidence = Evidence(
             content_words=reading.content_words,
             known_words=reading.known_words,
@@ -113,6 +125,7 @@ class HybridRetriever:
                 max((score for _, score in asked), default=0.0),
             ),
             top_similarity=vector[0][1] if vector else 0.0,
+            top_question_similarity=max(asked_similarity.values(), default=0.0),
         )
         return Retrieval(question, query, query_terms, weights, hits, evidence)
 
@@ -126,22 +139,29 @@ class HybridRetriever:
             best[parent] = max(best.get(parent, 0.0), found)
         return sorted(best.items(), key=lambda item: (-item[1], item[0]))[:CANDIDATES]
 
-    def _vectors(self, text: str) -> list[tuple[int, float]]:
-        """Chunks ranked by their nearest entry: the chunk itself or one of its questions."""
+    def _vectors(self, text: str) -> tuple[list[tuple[int, float]], dict[int, float]]:
+        """Chunks ranked by their nearest entry (the chunk or one of its questions),
+        and each chunk's best question similarity."""
         found = self._vector_search(text, min(2 * CANDIDATES, 4 * len(self.chunks)))
         best: dict[int, float] = {}
+        by_question: dict[int, float] = {}
         for entry, sim in found:
             cid, is_question = parent_id(entry)
-            if cid in self._by_id and (not is_question or "questions" in self.parts):
-                index = self._by_id[cid]
-                best[index] = max(best.get(index, -1.0), sim)
-        return sorted(best.items(), key=lambda item: (-item[1], item[0]))[:CANDIDATES]
+            if cid not in self._by_id or (is_question and "questions" not in self.parts):
+                continue
+            index = self._by_id[cid]
+            best[index] = max(best.get(index, -1.0), sim)
+            if is_question:
+                by_question[index] = max(by_question.get(index, -1.0), sim)
+        ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))[:CANDIDATES]
+        return ranked, by_question
 
     def _fuse(
         self,
         lexical: list[tuple[int, float]],
         asked: list[tuple[int, float]],
         vector: list[tuple[int, float]],
+        asked_similarity: dict[int, float],
     ) -> list[Hit]:
         """Reciprocal rank fusion of the ranked lists."""
         fused: dict[int, float] = {}
@@ -158,6 +178,7 @@ class HybridRetriever:
                 bm25.get(i, 0.0),
                 similarity.get(i, 0.0),
                 by_question.get(i, 0.0),
+                max(asked_similarity.get(i, 0.0), 0.0),
             )
             for i in order
         ]
