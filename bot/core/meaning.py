@@ -147,25 +147,31 @@ class MeaningReader:
     def __init__(self, examples: Sequence[Example], encoder: Encoder) -> None:
         examples = [Example(clean(e.text), e.label) for e in examples]
         self.neighbours = NearestExamples(examples, encoder)
-        rows = [self._row(e.text, states_slots(e.text), own=i) for i, e in enumerate(examples)]
+        rows = [
+            self._row(e.text, states_slots(e.text), leave_out=i)[0] for i, e in enumerate(examples)
+        ]
         targets = [ASKS.index(Asks(e.label)) for e in examples]
         self.model = Softmax.fit(np.asarray(rows), np.asarray(targets), len(ASKS))
 
     def __call__(self, text: str, has_slots: bool) -> Reading:
         """The reading of one message."""
-        text = clean(text)
-        guess = self.neighbours.classify(text)
-        probs = self.model.predict(np.asarray([self._row(text, has_slots)]))[0]
+        row, nearest = self._row(clean(text), has_slots)
+        probs = self.model.predict(np.asarray([row]))[0]
         best = int(np.argmax(probs))
-        return Reading(asks=ASKS[best], confidence=float(probs[best]), example=guess.example)
+        example = self.neighbours.examples[nearest].text
+        return Reading(asks=ASKS[best], confidence=float(probs[best]), example=example)
 
-    def _row(self, text: str, has_slots: bool, own: int | None = None) -> list[float]:
-        # A training example must not vote for itself: leave it out of its own neighbours.
+    def _row(
+        self, text: str, has_slots: bool, leave_out: int | None = None
+    ) -> tuple[list[float], int]:
+        """The model's inputs for a text, and its nearest example."""
         sims = self.neighbours.similarities(text)
-        if own is not None:
-            sims[own] = -np.inf
+        if leave_out is not None:
+            # A training example must not vote for itself.
+            sims[leave_out] = -np.inf
         shares = self.neighbours.shares(sims)
-        return [shares.get(a.value, 0.0) for a in ASKS[1:]] + features(text, has_slots)
+        row = [shares.get(a.value, 0.0) for a in ASKS[1:]] + features(text, has_slots)
+        return row, int(np.argmax(sims))
 
 
 def intent_examples() -> list[Example]:
