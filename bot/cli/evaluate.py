@@ -54,6 +54,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--routing", action="store_true", help="score question-vs-decision routing (dev, test)"
     )
+    parser.add_argument(
+        "--slots", action="store_true", help="score slot precision and recall (dev, test)"
+    )
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -61,6 +64,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         if getattr(args, "routing", False):
             return _score_routing()
+        if getattr(args, "slots", False):
+            return _score_slots()
         if args.questions:
             return _answer_file(args.questions, settings, as_json=args.json)
         return _score_eval_set(settings, args)
@@ -72,6 +77,16 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 def _score_routing() -> int:
     """Routing figures on both splits; exit 1 when no split file exists."""
     from bot.core.routing_eval import SPLITS, report, score_split
+
+    results = {split: score_split(split) for split in SPLITS}
+    for split, result in results.items():
+        print("\n".join(report(split, result)))
+    return 0 if any(results.values()) else 1
+
+
+def _score_slots() -> int:
+    """Slot precision and recall on both splits; exit 1 when no split file exists."""
+    from bot.core.slot_eval import SPLITS, report, score_split
 
     results = {split: score_split(split) for split in SPLITS}
     for split, result in results.items():
