@@ -70,6 +70,8 @@ class SlackAsgi:
             return
         started = time.monotonic()
         status, headers, body = await self._reply(scope, receive)
+        headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
+        headers.append(("Content-Length", str(len(body))))  # one plain body, never chunked
         await send({"type": "http.response.start", "status": status, "headers": _raw(headers)})
         await send({"type": "http.response.body", "body": body})
         if self.on_access is not None:

@@ -27,6 +27,7 @@ class AdvisorWorker(UvicornWorker):
         "loop": "asyncio",
         "http": HeaderDeadlineProtocol,
         "lifespan": "off",
+        "server_header": False,
         "access_log": False,  # written below in gunicorn's format instead
     }
 
