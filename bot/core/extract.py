@@ -64,10 +64,22 @@ class _Scan:
         self.claimed.extend(claims)
 
 
+# Slack links and mentions, code spans, URLs, #channels: their numbers are never slot values.
+_NOT_PROSE = re.compile(
+    r"<[^<>\n]*>|```.*?```|`[^`\n]*`|\b(?:https?://|www\.)\S+|(?<!\w)#[\w-]*\d[\w-]*",
+    re.DOTALL,
+)
+
+
+def mask(text: str) -> str:
+    """`text` with links, mentions, code and URLs blanked out (same length: spans still fit)."""
+    return _NOT_PROSE.sub(lambda m: " " * len(m.group(0)), text)
+
+
 def extract(text: str, pending: str | None = None) -> Extraction:
     """Every slot stated in `text`; a lone number only fills the `pending` slot."""
     text = text[:MAX_TEXT]
-    scan = _Scan(text=text, pending=pending, out=Extraction(text=text))
+    scan = _Scan(text=mask(text), pending=pending, out=Extraction(text=text))
     for finder in _FINDERS:
         finder(scan)
     return scan.out
@@ -127,6 +139,8 @@ def _fractions(scan: _Scan) -> None:
         num, den = parse_number(m.group("n")), parse_number(m.group("d"))
         if num is None or not den or m.group(0).replace(" ", "") == "24/7":
             continue
+        if m.group("n").lower() == "one" and m.group("sep").lower() == "of":
+            continue  # "one of 22 components" picks one, it is no rate
         loose = not m.group("sep").lower().startswith("in")  # "3 in 10 days" is no rate
         found = _rate_slot(scan, m.start(), m.end(), num / den, loose=loose)
         if found:
@@ -146,6 +160,7 @@ def _percents(scan: _Scan) -> None:
         found = None if value is None else _rate_slot(scan, m.start(), m.end(), value / 100)
         if found:
             scan.put(found[0], found[1], m.span(), m.span("n"))
+            _cases_after(scan, found[0], m.end())
 
 
 def _decimals(scan: _Scan) -> None:
@@ -153,6 +168,16 @@ def _decimals(scan: _Scan) -> None:
         found = _rate_slot(scan, m.start(), m.end(), float(m.group("n")), strict=True)
         if found:
             scan.put(found[0], found[1], m.span(), m.span("n"))
+            _cases_after(scan, found[0], m.end())
+
+
+def _cases_after(scan: _Scan, slot: str, end: int) -> None:
+    """'64% on 75 emails': the count a success rate was measured on is the test cases."""
+    m = p.ON_CASES.match(scan.text, end)
+    if slot == "success_rate" and m:
+        value = parse_number(m.group("n"))
+        if value is not None:
+            scan.put("test_cases", as_count(value), m.span("n"), m.span("n"))
 
 
 def _rate_slot(
@@ -162,10 +187,12 @@ def _rate_slot(
     before, after = p.clause_before(scan.text, start), p.clause_after(scan.text, end)
     if p.TARGET_BEFORE.search(before) or p.TARGET_AFTER.match(after):
         return "target_success_rate", value
-    if p.SUCCESS_AFTER.match(after):
+    if p.SUCCESS_AFTER.match(after) or p.ON_CASES.match(after):
         return "success_rate", value
     if p.SYSTEMATIC.search(before) or p.SYSTEMATIC.search(after):
         return "systematic_failure_share", value
+    if p.FAIL_AFTER.match(after) and p.BECAUSE.search(after):
+        return "systematic_failure_share", value  # "15% fail because of X": one cause's share
     if p.FAIL_AFTER.match(after) or p.FAIL_BEFORE.search(before):
         return "success_rate", round(1 - value, 6)
     if _describes_cause(scan):
@@ -181,6 +208,13 @@ def _rate_slot(
 
 def _iterations(scan: _Scan) -> None:
     _counts(scan, "prompt_iterations", p.ITERATIONS)
+    for m in p.ORDINAL_ITERATION.finditer(scan.text):
+        word = m.group("n").lower()
+        value = p.ORDINALS.get(word) or int(re.sub(r"\D", "", word))
+        scan.put("prompt_iterations", value, m.span(), m.span("n"))
+    none = p.NO_ITERATIONS.search(scan.text)
+    if none:
+        scan.put("prompt_iterations", 0, none.span())
 
 
 def _categories(scan: _Scan) -> None:

@@ -22,6 +22,21 @@ TEST_CASES = _c(
     rf"\b(?:test(?:ed|ing)?|evaluat\w*|ran\s+(?:it|them|this|the\s+prompts?)|checked)\s+"
     rf"(?:it\s+|them\s+)?on\s+(?:a\s+set\s+of\s+)?{N}(?!\s*(?:/|out\s+of|of)\s*\d)",
     rf"\btest\s+set\s+(?:of\s+|is\s+)?{N}",
+    # "a 50-ticket eval", "our 40 sample test set"
+    rf"{N}[\s-]+(?:[a-z]+[\s-]+)?(?:eval(?:uation)?|test\s*set|benchmark|golden\s+set)\b",
+    # "our eval has 55 cases", "test set: 200 items", "benchmark of 80"
+    rf"\b(?:eval(?:uation)?|test\s*set|benchmark|golden\s+set)\s*(?:set\s+)?"
+    rf"(?:has|had|of|with|is|was|are|:|=|size)\s*(?:about|around|roughly|~|only|just)?\s*{N}"
+    r"(?!\s*%)",
+    # "120 test docs", "220 held-out emails"
+    rf"{N}\s+(?:test|held[\s-]?out|eval(?:uation)?|hold[\s-]?out)\s+[a-z]+",
+)
+# After a success rate: "64% on 75 emails", "0.74 accuracy over 120 docs", "85% good on 40".
+ON_CASES = re.compile(
+    r"\s*(?:acc\w*|correct\w*|right|good|success\w*|pass\w*|f1|precision)?\s*"
+    rf"(?:on|over|across|against|from)\s+(?:a\s+|an\s+|the\s+|our\s+|my\s+)?"
+    rf"(?:(?:set|sample|batch)\s+of\s+)?{N}(?!\s*(?:%|percent|/|k\b))",
+    re.IGNORECASE,
 )
 
 _REQUESTS = (
@@ -102,8 +117,8 @@ _CASES = (
     r"(?:time|times|cases|tickets|tests|examples|inputs|outputs|requests|questions|answers"
     r"|queries|messages|documents|docs|emails|items|calls|runs|samples)"
 )
-_OF_CASES = rf"(?:(?:of\s+(?:the\s+|our\s+)?)?{_CASES}\s+)?"  # "of the cases", "questions"
-_RIGHT = r"(?:right|correct\w*|accura\w*|success\w*|pass\w*|work\w*|good|ok|fine|valid|usable)"
+_OF_CASES = rf"(?:(?:of\s+(?:the\s+|our\s+|all\s+)?)?{_CASES}\s+)?"  # "of the cases", "questions"
+_RIGHT = r"(?:right|correct\w*|accura\w*|acc|success\w*|pass\w*|work\w*|good|ok|fine|valid|usable)"
 SUCCESS_AFTER = re.compile(
     rf"\s*{_OF_CASES}"
     rf"(?:are\s+|is\s+|come\s+out\s+|came\s+out\s+|were\s+|was\s+)?{_RIGHT}\b",
@@ -123,13 +138,14 @@ FAIL_AFTER = re.compile(
 FAIL_BEFORE = re.compile(
     r"\b(?:fail\w*|wrong|errors?|error\s+rate|miss(?:es)?|incorrect)\b[^%/]{0,15}$", _I
 )
+BECAUSE = re.compile(r"\b(?:because|due\s+to|since|as\s+it|when\s+it)\b", _I)
 SUCCESS_BEFORE = re.compile(
-    rf"\b(?:{_RIGHT}|hit\s+rate|scores?|scoring|precision|recall|f1|get|gets|got|getting|at"
+    rf"\b(?:{_RIGHT}|hit\s+rate|hits?|hitting|scor\w*|precision|recall|f1|get|gets|got|getting|at"
     r"|perform\w*|reach\w*|around|about|roughly)\b[^%/]{0,25}$",
     _I,
 )
 STRICT_SUCCESS_BEFORE = re.compile(
-    r"\b(?:success\s+rate|accuracy|precision|recall|f1|score|hit\s+rate)\b[^%/]{0,15}$", _I
+    r"\b(?:success\s+rate|accuracy|acc|precision|recall|f1|scor\w*|hit\s+rate)\b[^%/]{0,15}$", _I
 )
 
 _ITER = (
@@ -143,8 +159,27 @@ ITERATIONS = _c(
     rf"|reworked|iterate)\b[^.;!?\n]{{0,30}}?{N}\s+times\b",
     rf"\b(?:iterations?|rounds?|attempts?|prompt\s+versions?)\s*(?::|=|so\s+far:?)\s*{N}",
 )
+# "the 4th version", "third draft of the prompt": that many prompt versions so far.
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
+ORDINAL_ITERATION = re.compile(
+    r"\b(?P<n>\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth)\s+(?:prompt\s+)?"
+    r"(?:iteration|version|draft|attempt|revision|rewrite)\b",
+    re.IGNORECASE,
+)
+# "haven't really tested prompts yet", "no prompt work so far": zero prompt versions.
+NO_ITERATIONS = re.compile(
+    r"\b(?:haven'?t|have\s+not|didn'?t|did\s+not|never|not)\s+(?:really\s+|yet\s+|even\s+)?"
+    r"(?:tested|tried|iterated\s+on|tweaked|touched|worked\s+on|played\s+with|experimented\s+with"
+    r"|done|changed)\s+(?:any\s+|the\s+|our\s+|different\s+|much\s+)?(?:prompt|prompts|prompting)\b"
+    r"|\bno\s+prompt\s+(?:iterations?|versions?|work|tuning|engineering|changes)\b",
+    re.IGNORECASE,
+)
 
 CATEGORIES = _c(
+    rf"\b(?:into|to|among|between|across|one\s+of)\s+{N}\s+(?:[\w-]+\s+)?(?:teams|groups|types"
+    r"|kinds|components|centers|centres|tags|labels|queues|buckets|folders|departments|topics"
+    r"|categories|classes|intents)\b",
+    rf"{N}[\s-]way\s+(?:classif\w*|split|labels?)\b",
     rf"{N}\s+(?:(?:different|distinct|possible|ticket|output|target|main|product|support|intent)"
     r"\s+)?(?:categories|classes|intents|buckets|topics|departments|queues)\b",
     rf"\b(?:across|into|among|between|over|of|in)\s+{N}\s+(?:\w+\s+)?labels\b",
@@ -162,12 +197,16 @@ EXAMPLES = _c(
     rf"{N}\s+(?:{_QUAL}\s+)?(?:[a-z/-]+\s+)??{_EX_NOUN}\b{_PER_CAT}",
     rf"{N}\s+{_QUAL}\s+(?:[a-z-]+\s+)??[a-z]+\b{_PER_CAT}",
     rf"{N}\s+[a-z]+\s+(?:that\s+are\s+|already\s+|we\s+)?(?:labell?ed|annotated|tagged)\b",
+    rf"{N}\s+(?:hand[\s-]?)?(?:labell?ed|annotated)\b",
+    rf"{N}\s+(?:[a-z]+\s+){{1,2}}(?:that\s+are\s+|already\s+|we\s+)?(?:labell?ed|annotated)\b",
     rf"\b(?:labell?ed|training|annotated)\s+(?:data(?:set)?|examples|set|pairs)\s*"
     rf"(?:of|:|=|is|are)?\s*(?:about|around|roughly|~)?\s*{N}",
 )
 NO_EXAMPLES = re.compile(
     rf"\bno\s+(?:{_QUAL}\s+)?(?:data|examples|training\s+data|labels|dataset)\b"
-    r"|\b(?:zero|0)\s+(?:labell?ed\s+)?examples\b",
+    r"|\b(?:zero|0)\s+(?:labell?ed\s+)?examples\b"
+    r"|\b(?:nothing|none\s+of\s+it)\s+(?:is\s+|yet\s+)?(?:labell?ed|annotated)\b"
+    r"|\bhaven'?t\s+(?:labell?ed|annotated)\s+anything\b",
     _I,
 )
 NONE_WORDS = re.compile(r"(?:none|zero|nothing|not any|no\s*\w*|nada)\W*", _I)
@@ -176,7 +215,8 @@ NONE_WORDS = re.compile(r"(?:none|zero|nothing|not any|no\s*\w*|nada)\W*", _I)
 FAILURE_TALK = re.compile(
     r"\b(?:fail\w*|wrong|errors?|mistakes?|problems?|issues?|struggl\w*|bad|breaks?|broken"
     r"|miss\w*|because|doesn'?t|does not|can'?t|cannot|hallucinat\w*|inconsistent\w*|outdated"
-    r"|random\w*|off)\b",
+    r"|random\w*|off|mangl\w*|garbl\w*|mix\w*\s+up|confus\w*|ignor\w*|messes|messed|mostly"
+    r"|mainly|usually|keeps?|sounds?|needs?\s+to\s+sound|lost)\b",
     _I,
 )
 
