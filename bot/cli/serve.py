@@ -6,8 +6,8 @@ timeouts. Each worker (bot/slack/worker.py) reads requests on an event loop with
 header and body deadlines, so idle or slow clients cannot hold its threads, and
 runs Bolt on a few threads so a slow request never blocks the 3-second
 acknowledgements of others. Each worker builds its own app, core and store
-after the fork. Without gunicorn (e.g. on Windows) a threaded wsgiref
-server runs instead, for development only.
+after the fork. Without gunicorn (e.g. on Windows) one uvicorn process
+serves the same app instead.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     configure_logging(settings)
     if importlib.util.find_spec("gunicorn") is None:
-        return _serve_wsgiref(config, settings)
+        return _serve_uvicorn(config, settings)
     from bot.slack.gunicorn import GunicornServer
 
     print(
@@ -84,10 +84,26 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _serve_wsgiref(config: dict[str, Any], settings: Settings) -> int:
-    from bot.slack.http import create_wsgi, serve_forever
+def _serve_uvicorn(config: dict[str, Any], settings: Settings) -> int:
+    """One uvicorn process with the same app, protocol and timeouts as a gunicorn worker."""
+    import uvicorn
 
+    from bot.slack.asgi import HEADER_TIMEOUT_ENV, create_asgi, timeout_from_env
+    from bot.slack.protocol import HeaderDeadlineProtocol
+
+    HeaderDeadlineProtocol.header_timeout_s = timeout_from_env(HEADER_TIMEOUT_ENV)
     host, _, port = str(config["bind"]).rpartition(":")
-    print("gunicorn is not installed: using a development server", file=sys.stderr)
-    serve_forever(create_wsgi(settings), host, int(port))
+    app = create_asgi(settings)
+    app.configure(int(config["threads"]))
+    print("gunicorn is not installed: serving with one uvicorn process", file=sys.stderr)
+    uvicorn.run(
+        app,
+        host=host,
+        port=int(port),
+        http=HeaderDeadlineProtocol,
+        lifespan="off",
+        server_header=False,
+        timeout_keep_alive=2,
+        log_config=None,
+    )
     return 0

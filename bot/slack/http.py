@@ -3,7 +3,7 @@
 `SlackHttp.handle` takes a request whose body is already read; the production
 server (bot/slack/asgi.py under gunicorn's uvicorn workers, the Procfile's `web:`)
 reads bodies on an event loop with timeouts and runs `handle` on a bounded
-thread pool. `SlackWsgi` is the same routes for the development server.
+thread pool. `SlackWsgi` is the same routes as WSGI (the tests' threaded server).
 Each worker builds its own app, core and store after the fork (no preload),
 so database pools and thread pools never cross a fork.
 """
@@ -94,7 +94,7 @@ def _unsigned(verifier: SignatureVerifier, raw: bytes, headers: dict[str, str]) 
 
 
 class SlackWsgi(SlackHttp):
-    """A small WSGI front (the development server's): reads the body, then `handle`."""
+    """A small WSGI front: reads the body, then `handle`."""
 
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
@@ -152,18 +152,6 @@ def wsgi_app(settings: Settings, core: Any, store: Any, client: Any = None) -> S
     if settings.slack_signing_secret is None:  # build_app refuses this too
         raise SlackConfigError("SLACK_SIGNING_SECRET is not set")
     return SlackWsgi(app, settings.slack_signing_secret.get_secret_value())
-
-
-def serve_forever(wsgi: SlackWsgi, host: str, port: int) -> None:
-    """A threaded wsgiref server: for development where gunicorn is not available."""
-    from socketserver import ThreadingMixIn
-    from wsgiref.simple_server import WSGIServer, make_server
-
-    class ThreadingServer(ThreadingMixIn, WSGIServer):
-        daemon_threads = True
-
-    with make_server(host, port, wsgi, server_class=ThreadingServer) as server:
-        server.serve_forever()
 
 
 def create_wsgi(settings: Settings | None = None) -> SlackWsgi:
