@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from bot.core.service import delivery
 from bot.slack.redelivery import ended, is_redelivery, started, unmarked
 from bot.store.base import Store
 
@@ -78,7 +79,8 @@ def once(store: Store, handler: Callable[..., Any]) -> Callable[..., None]:
         if ident is not None:
             started(ident)
         try:
-            handler(**kwargs)
+            with delivery(ident):  # the core applies this delivery's turn at most once
+                handler(**kwargs)
         finally:
             finish(store, ident)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 
 @dataclass(frozen=True)
@@ -82,3 +82,21 @@ class Store(Protocol):
     def recent_decisions(self, user: str, limit: int = 5) -> list[DecisionRecord]: ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class VersionedStore(Protocol):
+    """A store whose dialogue states carry a version, for turns on several workers.
+
+    A turn reads a state and its version, runs, and saves only if the version is
+    unchanged; otherwise another worker moved the conversation first and the turn is
+    run again on the newer state (optimistic concurrency, on SQLite and PostgreSQL).
+    """
+
+    def load_versioned(self, conversation: str) -> tuple[dict[str, Any] | None, int | None]:
+        """The saved state and its version; (None, None) when nothing is saved."""
+        ...
+
+    def save_versioned(self, conversation: str, state: dict[str, Any], version: int | None) -> bool:
+        """Save over `version` (None: only if nothing is saved). False when it moved on."""
+        ...

@@ -14,10 +14,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, delete, event, insert, select, text, update
+from sqlalchemy import (
+    Engine,
+    create_engine,
+    delete,
+    event,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.schema import CreateIndex, CreateTable
 
@@ -97,11 +107,26 @@ class SqlStore:
                     conn.execute(CreateTable(table, if_not_exists=True))
                     for index in table.indexes:
                         conn.execute(CreateIndex(index, if_not_exists=True))
+            self._add_version_column()
 
         try:
             self._retry(create)
         except OperationalError as exc:
             raise StoreUnavailable(f"cannot open the database {self.safe_url}: {exc.orig}") from exc
+
+    def _add_version_column(self) -> None:
+        """Tables made before states had a version gain the column (default 0)."""
+        name = self._tables.states.name
+        with self._engine.begin() as conn:
+            if any(c["name"] == "version" for c in inspect(conn).get_columns(name)):
+                return
+        try:
+            with self._engine.begin() as conn:
+                conn.execute(
+                    text(f"ALTER TABLE {name} ADD COLUMN version INTEGER NOT NULL DEFAULT 0")
+                )
+        except DBAPIError:  # another process added it first
+            log.info("the version column of %s was added by another process", name)
 
     def _retry(self, work: Callable[[], T]) -> T:
         for pause in (*_RETRIES, None):
@@ -124,7 +149,11 @@ class SqlStore:
         stmt = self._dialect().insert(table).values(**values)
         return stmt.on_conflict_do_update(
             index_elements=[table.c.conversation],
-            set_={"state": stmt.excluded.state, "updated_at": stmt.excluded.updated_at},
+            set_={
+                "state": stmt.excluded.state,
+                "updated_at": stmt.excluded.updated_at,
+                "version": table.c.version + 1,
+            },
         )
 
     def load_state(self, conversation: str) -> dict[str, Any] | None:
@@ -142,6 +171,43 @@ class SqlStore:
         """Insert or replace a conversation's state and touch its updated time."""
         stmt = self._upsert_state(conversation, state, _naive_utc(datetime.now(UTC)))
         self._write(stmt)
+
+    def load_versioned(self, conversation: str) -> tuple[dict[str, Any] | None, int | None]:
+        """The saved state and its version; (None, None) when nothing is saved."""
+        table = self._tables.states
+        query = select(table.c.state, table.c.version).where(table.c.conversation == conversation)
+        rows = self._rows(query)
+        return (dict(rows[0].state), int(rows[0].version)) if rows else (None, None)
+
+    def save_versioned(self, conversation: str, state: dict[str, Any], version: int | None) -> bool:
+        """Save only over `version` (None: only if nothing is saved); False when it moved on.
+
+        One statement each way, so the check and the write are one atomic step: on
+        PostgreSQL a racing UPDATE re-checks the version after the first commits.
+        """
+        table = self._tables.states
+        now = _naive_utc(datetime.now(UTC))
+        if version is None:
+            stmt: Any = (
+                self._dialect()
+                .insert(table)
+                .values(conversation=conversation, state=state, updated_at=now, version=1)
+                .on_conflict_do_nothing()
+                .returning(table.c.conversation)
+            )
+        else:
+            stmt = (
+                update(table)
+                .where(table.c.conversation == conversation, table.c.version == version)
+                .values(state=state, updated_at=now, version=version + 1)
+                .returning(table.c.conversation)
+            )
+
+        def run() -> bool:
+            with self._engine.begin() as conn:
+                return conn.execute(stmt).first() is not None
+
+        return self._retry(run)
 
     def delete_state(self, conversation: str) -> None:
         table = self._tables.states

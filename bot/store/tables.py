@@ -39,6 +39,8 @@ def build_tables(prefix: str) -> Tables:
         Column("conversation", String(512), primary_key=True),
         Column("state", _Json, nullable=False),
         Column("updated_at", DateTime, nullable=False),
+        # Bumped by every write: a turn saves only over the version it read (bot.core.service).
+        Column("version", Integer, nullable=False, server_default="0"),
         Index(f"{prefix}dialogue_state_updated", "updated_at"),
     )
     events = Table(

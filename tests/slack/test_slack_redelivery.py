@@ -12,7 +12,9 @@ import slack_payloads as P
 from fake_slack import FakeSlack
 from slack_harness import Running, settle
 
+from bot.core.service import delivery
 from bot.slack.dedupe import delivery_id
+from bot.slack.inbound import dm_turn, team_of
 from bot.slack.redelivery import Redeliverer, ended, started
 
 LATER = timedelta(minutes=5)
@@ -76,3 +78,28 @@ def test_a_payload_marked_as_a_redelivery_from_outside_is_still_deduplicated(
     settle(running.app)
 
     assert len(slack.calls_to("chat.postMessage")) == 1
+
+
+def test_a_turn_saved_before_its_worker_died_is_applied_once_and_its_reply_sent(
+    running: Running, slack: FakeSlack
+) -> None:
+    for n, text in enumerate(["help me decide: should we fine-tune our support bot?", "70%"]):
+        running.sender.event(P.dm_message(text, ts=f"2100.00040{n}"))
+        slack.wait_for_method("chat.postMessage", count=n + 1)  # saved before posting
+    body = P.dm_message("50", ts="2100.000410")  # the answer to "how many test cases?"
+    ident = str(delivery_id(body))
+    # The dead worker's footprint: the turn claimed and saved, its reply never posted
+    # (it waited behind a 429 Retry-After when the worker was killed).
+    assert running.store.claim_event(ident, body)
+    with delivery(ident):
+        running.core.handle(dm_turn(body["event"], team_of(body)).inbound)
+
+    sweeper = Redeliverer(running.app, running.store, after_s=60)
+    assert sweeper.sweep(datetime.now(UTC) + LATER) == 1
+    settle(running.app)
+
+    state = running.store.load_state(f"{P.TEAM}:{P.DM}:-") or {}
+    assert state["slots"].get("test_cases") == 50
+    assert "prompt_iterations" not in state["slots"]  # not applied a second time
+    replies = slack.calls_to("chat.postMessage")[2:]
+    assert len(replies) == 1 and "test cases 50" in replies[0].params["text"]
