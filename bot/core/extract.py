@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core import patterns as p
+from bot.core.classify import best_reading, is_sure
 from bot.core.numbers import as_count, find_numbers, parse_number
 from bot.core.vocab import find_failure_cause, find_language, find_task
 
@@ -38,6 +39,8 @@ class Extraction:
     slots: dict[str, Any] = field(default_factory=dict)
     spans: dict[str, tuple[int, int]] = field(default_factory=dict)
     examples_per_category: int | None = None
+    # Below the classifier's threshold: the likely value, offered first when asked.
+    likely: dict[str, str] = field(default_factory=dict)
 
     def evidence(self, slot: str) -> str:
         """The words that gave a slot, e.g. '7/10' for success_rate."""
@@ -247,9 +250,28 @@ def _words(scan: _Scan) -> None:
         hit = finder(scan.text)
         if hit and (slot != "failure_cause" or _about_failures(scan)):
             scan.put(slot, hit[0], hit[1])
+        elif slot == "task" and "categories" in scan.out.slots:
+            # "into 9 queues": choosing between categories is classification
+            scan.put(slot, "classification", scan.out.spans["categories"])
+        elif not hit and (slot != "failure_cause" or _about_failures(scan)):
+            _by_meaning(scan, slot)
     language = find_language(scan.text)
     if language:
         scan.put("language", language[0], language[1])
+
+
+def _by_meaning(scan: _Scan, slot: str) -> None:
+    """A described cause or task ('the bot invents refund rules'), when the reader is sure."""
+    if len(scan.text.split()) > 120:
+        return  # long pastes: keywords only, bounded work
+    rates = [scan.out.spans[s] for s in RATE_SLOTS if s in scan.out.spans]
+    reading = best_reading(slot, scan.text, skip=rates)
+    if reading is None:
+        return
+    if is_sure(slot, reading):
+        scan.put(slot, reading.label, reading.span)
+    else:
+        scan.out.likely.setdefault(slot, reading.label)
 
 
 def _about_failures(scan: _Scan) -> bool:
