@@ -140,9 +140,7 @@ def _question(state: DialogueState, text: str, found: Extraction, tools: Tools) 
     return _with_reask(state, tools.answer(text), brief=True)
 
 
-def _case_question(
-    state: DialogueState, text: str, found: Extraction, tools: Tools
-) -> list[Reply]:
+def _case_question(state: DialogueState, text: str, found: Extraction, tools: Tools) -> list[Reply]:
     """A general question that hints at the team's own case: the answer, then the offer."""
     return [*tools.answer(text), Reply(kind=ReplyKind.info, text=texts.OFFER_DECISION)]
 
@@ -169,12 +167,26 @@ def _answer(state: DialogueState, text: str, found: Extraction, tools: Tools) ->
         return [rejected(state, errors)]
     if state.phase is Phase.recommended:
         return _rerun(state, old_slots, tools)
-    return advance(state, tools, lead=_got_it(state, old_slots))
+    return advance(state, tools, lead=_got_it(state, old_slots, found))
 
 
-def _got_it(state: DialogueState, old_slots: dict[str, Any]) -> str:
+def _got_it(state: DialogueState, old_slots: dict[str, Any], found: Extraction) -> str:
+    """'Got it: failure cause terminology (from 'vendor jargon').': what, and from which words."""
     new = {s: v for s, v in state.slots.items() if old_slots.get(s) != v}
-    return f"Got it: {sl.summary(new)}." if new else ""
+    if not new:
+        return ""
+    words = [
+        f"'{_short(found.evidence(s))}'"
+        for s in new
+        if s in found.spans and found.evidence(s).strip() != found.text.strip()
+    ]
+    source = f" (from {', '.join(words)})" if words else ""
+    return f"Got it: {sl.summary(new)}{source}."
+
+
+def _short(words: str, limit: int = 60) -> str:
+    words = " ".join(words.split())
+    return words if len(words) <= limit else words[: limit - 1].rstrip() + "…"
 
 
 def _rerun(state: DialogueState, old_slots: dict[str, Any], tools: Tools) -> list[Reply]:

@@ -140,7 +140,7 @@ FAIL_BEFORE = re.compile(
 )
 BECAUSE = re.compile(r"\b(?:because|due\s+to|since|as\s+it|when\s+it)\b", _I)
 SUCCESS_BEFORE = re.compile(
-    rf"\b(?:{_RIGHT}|hit\s+rate|hits?|hitting|scor\w*|precision|recall|f1|get|gets|got|getting|at"
+    rf"\b(?:{_RIGHT}|actually|more\s+like|make\s+that|correction|hit\s+rate|hits?|hitting|scor\w*|precision|recall|f1|get|gets|got|getting|at"
     r"|perform\w*|reach\w*|around|about|roughly)\b[^%/]{0,25}$",
     _I,
 )
