@@ -22,7 +22,7 @@ from bot.rag.text import terms
 
 ANSWER_CHARS = 600
 MAX_SENTENCES = 3  # the answer and at most two supporting sentences
-LEAD_BONUS = 0.15  # for the top section's first sentence (its main answer) ...
+LEAD_BONUS = 0.3  # for the top section's first sentence (its main answer) ...
 WEAK_LEAD_BONUS = 0.0  # ... less when the section matched on its body words only
 MAX_SECTIONS = 2  # an answer quotes one or two sections, never a third topic
 MIN_SENTENCE_CHARS = 30
@@ -119,8 +119,8 @@ def select(
     sentences come from `max_sections` sections at most.
     """
     value = {t: idf[t] * w for t, w in weights.items() if t in idf}
-    if not hits or sum(value.values()) == 0:
-        return []
+    if not hits or (sum(value.values()) == 0 and not hits[0].by_question):
+        return []  # a section question matched words its text lacks: its lead still answers
     scored = list(_scored(value, bool(_NUMBER_QUESTION.search(question)), hits))
     keys = [(h.chunk.path, h.chunk.section) for h in hits]
     return _pick(scored, max_chars, {t: weights[t] for t in value}, keys, max_sections)
@@ -151,7 +151,7 @@ def _scored(
     value: Mapping[str, float], wants_figure: bool, hits: Sequence[Hit]
 ) -> Iterator[Scored]:
     """Every sentence of the hits: question terms it holds (by IDF), its chunk's rank, length."""
-    total = sum(value.values())
+    total = sum(value.values()) or 1.0
     best_fused = hits[0].score
     for rank, hit in enumerate(hits):
         prior = hit.score / best_fused if best_fused else 0.0

@@ -20,6 +20,7 @@ MIN_SIMILARITY = 0.45  # ... or best cosine similarity (short questions score lo
 WEAK_SIMILARITY = 0.35
 # A section question this close in meaning covers the question even without topic words.
 QUESTION_SIMILARITY = 0.8
+QUESTION_SHARE = 0.6  # ... or that shares this much of its words (by weight), with a topic word
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Evidence:
     top_bm25: float
     top_similarity: float
     top_question_similarity: float = 0.0  # best cosine similarity of a section question
+    top_question_share: float = 0.0  # share of the question's words a section question holds
 
     @property
     def coverage(self) -> float:
@@ -44,8 +46,14 @@ def is_relevant(evidence: Evidence) -> bool:
     if evidence.coverage < MIN_COVERAGE:
         return False
     if evidence.domain_words == 0:
-        return evidence.top_question_similarity >= QUESTION_SIMILARITY
-    return evidence.top_bm25 >= MIN_BM25 or evidence.top_similarity >= MIN_SIMILARITY
+        return max(evidence.top_question_similarity, evidence.top_question_share) >= (
+            QUESTION_SIMILARITY
+        )
+    return (
+        evidence.top_bm25 >= MIN_BM25
+        or evidence.top_similarity >= MIN_SIMILARITY
+        or evidence.top_question_share >= QUESTION_SHARE
+    )
 
 
 def is_weak_match(evidence: Evidence) -> bool:

@@ -31,6 +31,7 @@ VECTOR_WEIGHT = 0.5
 CANDIDATES = 20
 GENERAL_WEIGHT = 0.5  # weight of a question word that is not a topic word ("enough")
 QUESTION_WEIGHT = 1.0  # RRF weight of the section-questions BM25 list
+QUESTION_MIN_SHARE = 0.5  # share of the question's weight a section question must share
 # The parts of the hybrid, all on by default; ablations switch some off.
 PARTS = frozenset({"bm25", "vectors", "questions"})
 
@@ -43,7 +44,7 @@ class Hit:
     score: float
     bm25: float
     similarity: float
-    asked: float = 0.0  # best match of one of its section's questions (BM25), 0 if none
+    asked: float = 0.0  # share of the question held by its best section question, 0 if none
     asked_similarity: float = 0.0  # best cosine similarity of one of its questions
 
     @property
@@ -97,13 +98,16 @@ class HybridRetriever:
         asked = [(i, q) for i, c in enumerate(self.chunks) for q in c.questions]
         if "questions" not in parts:
             asked = []
-        self._asked_parent = [i for i, _ in asked]
-        self.asked = BM25([terms(q) for _, q in asked])
         self.lexicon = Lexicon(
             texts=[c.text for c in self.chunks] + [q for _, q in asked],
             headings={c.heading_path for c in self.chunks},
-            index_terms=self.bm25.idf,
+            index_terms=set(self.bm25.idf) | {t for _, q in asked for t in terms(q)},
         )
+        # Section questions are read like a user's question (shorthand, synonyms), so
+        # "custom training" in one and "fine-tuning" in the other still meet.
+        self._asked_parent = [i for i, _ in asked]
+        self._asked_terms = [frozenset(terms(self.lexicon.read(q).query.text)) for _, q in asked]
+        self.asked = BM25([sorted(t) for t in self._asked_terms])
 
     def retrieve(self, question: str, k: int) -> Retrieval:
         """The k best chunks for a question, best first."""
@@ -120,24 +124,33 @@ class HybridRetriever:
             content_words=reading.content_words,
             known_words=reading.known_words,
             domain_words=reading.domain_words,
-            top_bm25=max(
-                max(self.bm25.scores(query_terms).values(), default=0.0),
-                max((score for _, score in asked), default=0.0),
-            ),
+            top_bm25=max(self.bm25.scores(query_terms).values(), default=0.0),
             top_similarity=vector[0][1] if vector else 0.0,
             top_question_similarity=max(asked_similarity.values(), default=0.0),
+            top_question_share=asked[0][1] if asked else 0.0,
         )
         return Retrieval(question, query, query_terms, weights, hits, evidence)
 
     def _asked(
         self, query_terms: Sequence[str], weights: dict[str, float]
     ) -> list[tuple[int, float]]:
-        """Chunks ranked by their best-matching section question (BM25), best first."""
+        """Chunks ranked by their best-matching section question, best first: by the
+        share of the question's weight (IDF x topic weight) that section question holds."""
+        value = {t: self.asked.idf.get(t, self._unknown_idf) * weights[t] for t in query_terms}
+        total = sum(value.values()) or 1.0
         best: dict[int, float] = {}
-        for entry, found in self.asked.top(query_terms, 4 * CANDIDATES, weights):
+        for entry, _ in self.asked.top(query_terms, 4 * CANDIDATES, weights):
+            share = sum(value[t] for t in self._asked_terms[entry] & value.keys()) / total
+            if share < QUESTION_MIN_SHARE:
+                continue  # one common word ("model") in common is not the same question
             parent = self._asked_parent[entry]
-            best[parent] = max(best.get(parent, 0.0), found)
+            best[parent] = max(best.get(parent, 0.0), share)
         return sorted(best.items(), key=lambda item: (-item[1], item[0]))[:CANDIDATES]
+
+    @property
+    def _unknown_idf(self) -> float:
+        """The weight of a question word no section question has: the rarest word's."""
+        return max(self.asked.idf.values(), default=1.0)
 
     def _vectors(self, text: str) -> tuple[list[tuple[int, float]], dict[int, float]]:
         """Chunks ranked by their nearest entry (the chunk or one of its questions),
@@ -167,8 +180,10 @@ class HybridRetriever:
         fused: dict[int, float] = {}
         lists = ((BM25_WEIGHT, lexical), (QUESTION_WEIGHT, asked), (VECTOR_WEIGHT, vector))
         for weight, ranked in lists:
-            for rank, (index, _) in enumerate(ranked):
-                fused[index] = fused.get(index, 0.0) + weight / (RRF_K + rank + 1)
+            for rank, (index, found) in enumerate(ranked):
+                # a section question counts as much of a vote as it shares of the question
+                vote = weight * (found if ranked is asked else 1.0)
+                fused[index] = fused.get(index, 0.0) + vote / (RRF_K + rank + 1)
         bm25, by_question, similarity = dict(lexical), dict(asked), dict(vector)
         order = sorted(fused, key=lambda i: (-fused[i], i))
         return [
