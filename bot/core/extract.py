@@ -166,6 +166,15 @@ def _percents(scan: _Scan) -> None:
             _cases_after(scan, found[0], m.end())
 
 
+def _share_words(scan: _Scan) -> None:
+    """'about a fifth of outputs break': a share written in words."""
+    for m in p.SHARE_WORD.finditer(scan.text):
+        value = p.SHARE_WORDS[re.sub(r"\s+", " ", m.group("n").lower())]
+        found = _rate_slot(scan, m.start(), m.end(), value)
+        if found and found[0] != "success_rate":
+            scan.put(found[0], found[1], m.span(), m.span("n"))
+
+
 def _decimals(scan: _Scan) -> None:
     for m in p.DECIMAL.finditer(scan.text):
         found = _rate_slot(scan, m.start(), m.end(), float(m.group("n")), strict=True)
@@ -222,6 +231,10 @@ def _iterations(scan: _Scan) -> None:
 
 def _categories(scan: _Scan) -> None:
     _counts(scan, "categories", p.CATEGORIES)
+    listed = p.LISTED_LABELS.search(scan.text)
+    if listed:
+        items = re.split(r"\s*,\s*|\s+or\s+", listed.group("items"))
+        scan.put("categories", len([i for i in items if i.strip(" ,")]), listed.span("items"))
     m = p.BINARY.search(scan.text)
     if m:
         scan.put("categories", 2, m.span())
@@ -248,11 +261,11 @@ def _words(scan: _Scan) -> None:
     finders = (("task", find_task), ("failure_cause", find_failure_cause))
     for slot, finder in finders:
         hit = finder(scan.text)
-        if hit and (slot != "failure_cause" or _about_failures(scan)):
-            scan.put(slot, hit[0], hit[1])
-        elif slot == "task" and "categories" in scan.out.slots:
+        if slot == "task" and "categories" in scan.out.slots:
             # "into 9 queues": choosing between categories is classification
             scan.put(slot, "classification", scan.out.spans["categories"])
+        elif hit and (slot != "failure_cause" or _about_failures(scan)):
+            scan.put(slot, hit[0], hit[1])
         elif not hit and (slot != "failure_cause" or _about_failures(scan)):
             _by_meaning(scan, slot)
     language = find_language(scan.text)
@@ -330,6 +343,7 @@ _FINDERS = (
     _percents,
     _decimals,
     _iterations,
+    _share_words,
     _categories,
     _examples,
     _words,

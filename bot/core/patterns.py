@@ -34,6 +34,7 @@ TEST_CASES = _c(
 # After a success rate: "64% on 75 emails", "0.74 accuracy over 120 docs", "85% good on 40".
 ON_CASES = re.compile(
     r"\s*(?:acc\w*|correct\w*|right|good|success\w*|pass\w*|f1|precision)?\s*"
+    r"(?:of\s+(?:the\s+)?(?:time|cases)\s+)?"
     rf"(?:on|over|across|against|from)\s+(?:a\s+|an\s+|the\s+|our\s+|my\s+)?"
     rf"(?:(?:set|sample|batch)\s+of\s+)?{N}(?!\s*(?:%|percent|/|k\b))",
     re.IGNORECASE,
@@ -185,6 +186,15 @@ CATEGORIES = _c(
     rf"\b(?:across|into|among|between|over|of|in)\s+{N}\s+(?:\w+\s+)?labels\b",
     rf"\b(?:categories|classes|labels)\s*(?::|=)\s*{N}",
 )
+# "labelled as positive, negative, or mixed": the listed labels are the categories
+LISTED_LABELS = re.compile(
+    r"\b(?:labell?ed|tagged|classif\w+|sorted|marked)\s+(?:as|into)\s+"
+    r"(?P<items>[\w-]+(?:\s*,\s*[\w-]+)+,?\s+or\s+[\w-]+)",
+    re.IGNORECASE,
+)
+# "a fifth of outputs": a share in words
+SHARE_WORDS = {"half": 0.5, "a third": 1 / 3, "a quarter": 0.25, "a fifth": 0.2, "a tenth": 0.1}
+SHARE_WORD = re.compile(r"\b(?P<n>half|a\s+third|a\s+quarter|a\s+fifth|a\s+tenth)\s+of\b", re.I)
 BINARY = re.compile(r"\bbinary\b|\byes\s*/\s*no\s+classif", _I)
 
 _QUAL = (
@@ -216,7 +226,8 @@ FAILURE_TALK = re.compile(
     r"\b(?:fail\w*|wrong|errors?|mistakes?|problems?|issues?|struggl\w*|bad|breaks?|broken"
     r"|miss\w*|because|doesn'?t|does not|can'?t|cannot|hallucinat\w*|inconsistent\w*|outdated"
     r"|random\w*|off|mangl\w*|garbl\w*|mix\w*\s+up|confus\w*|ignor\w*|messes|messed|mostly"
-    r"|mainly|usually|keeps?|sounds?|needs?\s+to\s+sound|lost)\b",
+    r"|mainly|usually|keeps?|sounds?|needs?\s+to\s+sound|lost|instead\s+of|rather\s+than"
+    r"|when\s+we\s+(?:need|want|asked)|should\s+(?:read|sound|be))\b",
     _I,
 )
 

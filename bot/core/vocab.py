@@ -30,7 +30,7 @@ TASK_PATTERNS: tuple[tuple[str, str], ...] = (
         "support",
         r"\bchat\s?bot\b|\bsupport (?:bot|assistant|agent)\b|\bhelp\s?desk\b"
         r"|\bcustomer (?:support|service)\b|\banswer(?:s|ing)? (?:customer|user|client) questions\b"
-        r"|\bfaq bot\b|\bvirtual agent\b",
+        r"|\bfaq (?:bot|assistant)\b|\bvirtual agent\b|\b(?:customer|support|shopper) chats\b",
     ),
     (
         "generation",
@@ -157,9 +157,8 @@ def find_language(text: str) -> tuple[str, tuple[int, int]] | None:
         if word.lower() in _CASE_SENSITIVE and not word[0].isupper():
             continue
         before = text[max(0, match.start() - 12) : match.start()]
-        if _FROM_BEFORE.search(before):
-            continue
-        rank = 0 if _INTO_BEFORE.search(before) else 1
+        # "into Japanese" is the content's language; "from English" only when nothing else is
+        rank = 0 if _INTO_BEFORE.search(before) else 2 if _FROM_BEFORE.search(before) else 1
         if best is None or rank < best[0]:
             best = (rank, LANGUAGES[word.lower()], match.span())
     return (best[1], best[2]) if best else None
