@@ -258,19 +258,27 @@ def _examples(scan: _Scan) -> None:
 
 
 def _words(scan: _Scan) -> None:
-    finders = (("task", find_task), ("failure_cause", find_failure_cause))
-    for slot, finder in finders:
-        hit = finder(scan.text)
-        if slot == "task" and "categories" in scan.out.slots:
-            # "into 9 queues": choosing between categories is classification
-            scan.put(slot, "classification", scan.out.spans["categories"])
-        elif hit and (slot != "failure_cause" or _about_failures(scan)):
-            scan.put(slot, hit[0], hit[1])
-        elif not hit and (slot != "failure_cause" or _about_failures(scan)):
-            _by_meaning(scan, slot)
+    _task(scan)
+    cause = find_failure_cause(scan.text)
+    if _about_failures(scan):
+        if cause:
+            scan.put("failure_cause", cause[0], cause[1])
+        else:
+            _by_meaning(scan, "failure_cause")
     language = find_language(scan.text)
     if language:
         scan.put("language", language[0], language[1])
+
+
+def _task(scan: _Scan) -> None:
+    """Named task words first; choosing between categories is classification; else by meaning."""
+    hit = find_task(scan.text)
+    if "categories" in scan.out.slots and (hit is None or hit[0] != "classification"):
+        scan.put("task", "classification", scan.out.spans["categories"])
+    elif hit:
+        scan.put("task", hit[0], hit[1])
+    else:
+        _by_meaning(scan, "task")
 
 
 def _by_meaning(scan: _Scan, slot: str) -> None:
