@@ -36,7 +36,8 @@ TASK_PATTERNS: tuple[tuple[str, str], ...] = (
         "generation",
         r"\bgenerat\w*|\b(?:write|writes|writing|draft|drafts|drafting|compos\w+)"
         r"(?: \w+){0,2} (?:emails?|copy|descriptions?|posts?|articles?|clauses?|content"
-        r"|code|replies|responses|ads?|headlines?|reports?|letters?)\b|\bcopywriting\b",
+        r"|code|replies|responses|ads?|headlines?|reports?|letters?|contracts?|proposals?|memos?"
+        r"|scripts?|stories|briefs?)\b|\bcopywriting\b",
     ),
     (
         "reasoning",
