@@ -8,7 +8,10 @@ only runs decisions starts fast and works without an index.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as WaitedTooLong
 from datetime import timedelta
 
 from bot.core.ports import Answer, Answerer, KnowledgeUnavailable, SlotProposer
@@ -41,6 +44,61 @@ class LazyAnswerer:
             return self._answerer
 
 
+class GuardedAnswerer:
+    """Knowledge-base calls on a small pool of their own, each bounded, behind a breaker.
+
+    A hung or paused Chroma must not take the threads that decisions need: a question
+    waits at most `deadline_s`, at most `workers` questions wait at once (more are told
+    at once that the knowledge base is unavailable), and after a failure every question
+    fails fast for `cooldown_s` before one is let through to try again.
+    """
+
+    def __init__(
+        self,
+        inner: Answerer,
+        *,
+        workers: int = 2,
+        deadline_s: float = 10.0,
+        cooldown_s: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._inner = inner
+        self._deadline_s = deadline_s
+        self._cooldown_s = cooldown_s
+        self._clock = clock
+        self._slots = threading.BoundedSemaphore(workers)
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="advisor-knowledge")
+        self._open_until = 0.0
+
+    def answer(self, question: str) -> Answer:
+        """The inner answer, or KnowledgeUnavailable: fast while open or busy, else in time."""
+        if self._clock() < self._open_until:
+            raise KnowledgeUnavailable("the knowledge base failed recently; not asking it yet")
+        if not self._slots.acquire(blocking=False):
+            raise KnowledgeUnavailable("every knowledge-base call is still waiting on it")
+        future = self._pool.submit(self._call, question)
+        try:
+            answer = future.result(timeout=self._deadline_s)
+        except WaitedTooLong:
+            self._trip()
+            raise KnowledgeUnavailable(
+                f"the knowledge base did not answer within {self._deadline_s:.0f}s"
+            ) from None
+        except KnowledgeUnavailable:
+            self._trip()
+            raise
+        return answer
+
+    def _call(self, question: str) -> Answer:
+        try:  # the slot is freed when the call really ends, not when its caller gave up
+            return self._inner.answer(question)
+        finally:
+            self._slots.release()
+
+    def _trip(self) -> None:
+        self._open_until = self._clock() + self._cooldown_s
+
+
 def build_store(settings: Settings) -> Store:
     """The state store for the configured URL (SQLite file by default)."""
     from bot.store.sql import SqlStore
@@ -55,6 +113,11 @@ def knowledge_answerer(settings: Settings) -> Answerer:
     return KnowledgeBase(settings)
 
 
+def guarded_knowledge(settings: Settings) -> Answerer:
+    """The knowledge base, built on the first question, every call bounded (GuardedAnswerer)."""
+    return GuardedAnswerer(LazyAnswerer(lambda: knowledge_answerer(settings)))
+
+
 def build_core(
     settings: Settings, *, store: Store | None = None, answerer: Answerer | None = None
 ) -> Advisor:
@@ -64,7 +127,7 @@ def build_core(
 
     return Advisor(
         store if store is not None else build_store(settings),
-        answerer if answerer is not None else LazyAnswerer(lambda: knowledge_answerer(settings)),
+        answerer if answerer is not None else guarded_knowledge(settings),
         decide,
         ttl=timedelta(hours=settings.dialogue_ttl_hours),
         proposer=slot_proposer(settings),

@@ -76,6 +76,9 @@ def connect(settings: Settings) -> ClientAPI:
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     with unavailable_on_error(settings):
         if settings.chroma_host:
+            # Building the client already talks HTTP with no timeout: a bounded heartbeat
+            # first makes a hung, paused or refusing server fail here within seconds.
+            _reachable(settings.chroma_host, settings.chroma_port)
             client = chromadb.HttpClient(
                 host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings
             )
@@ -88,11 +91,19 @@ def connect(settings: Settings) -> ClientAPI:
         )
 
 
+_TIMEOUT = httpx.Timeout(15.0, connect=3.0)
+
+
+def _reachable(host: str, port: int) -> None:
+    """Any HTTP answer from the server within the timeout; raises otherwise."""
+    httpx.get(f"http://{host}:{port}/api/v2/heartbeat", timeout=httpx.Timeout(5.0, connect=3.0))
+
+
 def _set_timeout(client: ClientAPI) -> None:
     """Chroma's HTTP client waits forever by default; a hung server must not hang replies."""
     session = getattr(getattr(client, "_server", None), "_session", None)
     if isinstance(session, httpx.Client):
-        session.timeout = httpx.Timeout(15.0, connect=3.0)
+        session.timeout = _TIMEOUT
 
 
 @contextmanager
