@@ -14,7 +14,7 @@ from typing import Any
 from bot.core import slots as sl
 from bot.core import texts
 from bot.core.extract import MAX_TEXT, Extraction, extract
-from bot.core.flow import advance, apply, ask, compare, recommend, rejected
+from bot.core.flow import advance, apply, ask, compare, recommend, rejected, remember_hints
 from bot.core.forms import submit_form
 from bot.core.messages import Inbound, Reply, ReplyKind
 from bot.core.proposals import merge
@@ -132,6 +132,7 @@ def _decide(state: DialogueState, text: str, found: Extraction, tools: Tools) ->
         replies[0].text += "\n\n" + texts.NEW_DECISION
         return replies
     if state.phase is Phase.idle and not has_slots:
+        remember_hints(state, found)  # "we have 500": offered when its question comes
         return advance(state, tools, lead=texts.START)
     return _answer(state, text, found, tools)
 
@@ -180,7 +181,7 @@ def _got_it(state: DialogueState, old_slots: dict[str, Any], found: Extraction) 
         for s in new
         if s in found.spans and found.evidence(s).strip() != found.text.strip()
     ]
-    source = f" (from {', '.join(words)})" if words else ""
+    source = f" (from {', '.join(dict.fromkeys(words))})" if words else ""
     return f"Got it: {sl.summary(new)}{source}."
 
 

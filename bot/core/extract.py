@@ -41,6 +41,8 @@ class Extraction:
     examples_per_category: int | None = None
     # Below the classifier's threshold: the likely value, offered first when asked.
     likely: dict[str, str] = field(default_factory=dict)
+    # Counts whose role the words don't say ("we have 500"): offered, never filled.
+    loose: list[int] = field(default_factory=list)
 
     def evidence(self, slot: str) -> str:
         """The words that gave a slot, e.g. '7/10' for success_rate."""
@@ -85,7 +87,20 @@ def extract(text: str, pending: str | None = None) -> Extraction:
     scan = _Scan(text=mask(text), pending=pending, out=Extraction(text=text))
     for finder in _FINDERS:
         finder(scan)
+    scan.out.loose = _loose_counts(scan)
     return scan.out
+
+
+def _loose_counts(scan: _Scan) -> list[int]:
+    """Whole numbers in digits that no slot used and that are no share."""
+    loose = []
+    for start, end, value in find_numbers(scan.text):
+        if not scan.free((start, end)) or p.is_word_number(scan.text, (start, end, value)):
+            continue
+        if re.match(p.PERCENT_SIGN, scan.text[end:]) or not 1 <= value < 1e9:
+            continue
+        loose.append(as_count(value))
+    return loose
 
 
 def _counts(scan: _Scan, slot: str, regexes: tuple[re.Pattern[str], ...]) -> None:

@@ -21,9 +21,26 @@ from bot.engine.models import Recommendation
 _NOT_ASKED = ("monthly_requests", "tokens_per_request", "training_budget_usd", "horizon_months")
 
 
+def remember_hints(state: DialogueState, found: Extraction) -> None:
+    """Keep what a message hinted but did not state: offered first when that slot is asked."""
+    state.hints.update(found.likely)
+    if found.loose:
+        state.hints["count"] = found.loose[0]
+
+
+def hint_for(state: DialogueState, slot: str) -> Any:
+    """The likely answer to offer first for a slot, if any."""
+    if slot in sl.COUNT_SLOTS:
+        return state.hints.get("count")
+    return state.hints.get(slot)
+
+
 def apply(state: DialogueState, found: Extraction) -> list[tuple[str, str]]:
     """Apply what a message stated; returns (slot, why not) for each rejected value."""
+    remember_hints(state, found)
     updates = dict(found.slots)
+    if any(slot in sl.COUNT_SLOTS for slot in updates) and not found.loose:
+        state.hints.pop("count", None)  # a count question was answered: the offer is spent
     if found.examples_per_category is not None and "labeled_examples" not in updates:
         state.examples_per_category = found.examples_per_category
     elif "labeled_examples" in updates:
@@ -66,7 +83,11 @@ def advance(state: DialogueState, tools: Tools, lead: str = "") -> list[Reply]:
 def ask(state: DialogueState, slot: str, text: str, kind: ReplyKind = ReplyKind.question) -> Reply:
     """A question (or a re-ask after an error) for one slot, with its quick replies."""
     return Reply(
-        kind=kind, text=text, slot=slot, choices=sl.choices(slot), slots=state.decision_input()
+        kind=kind,
+        text=text,
+        slot=slot,
+        choices=sl.choices(slot, hint_for(state, slot)),
+        slots=state.decision_input(),
     )
 
 

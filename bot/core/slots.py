@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.core.extract import bare_value, extract
+from bot.core.extract import COUNT_SLOTS, bare_value, extract
 from bot.core.messages import Choice
 from bot.core.numbers import find_numbers
 from bot.core.vocab import LANGUAGES
@@ -76,13 +76,17 @@ ALLOWED = {
 _COUNT = "a whole number of 0 or more"
 
 
-def choices(slot: str) -> list[Choice]:
-    """Quick replies for a question: the values of enumerated slots, then skip / don't know."""
+def choices(slot: str, likely: Any = None) -> list[Choice]:
+    """Quick replies for a question: the values of enumerated slots (the `likely` one first),
+    or a number the person mentioned without saying what it counts; then skip / don't know."""
     options: list[Choice] = []
     if slot == "task":
         options = [Choice(label=t.value.capitalize(), value=t.value) for t in Task]
     elif slot == "failure_cause":
         options = [Choice(label=label, value=c.value) for c, label in _CAUSE_LABELS.items()]
+    elif likely is not None and slot in COUNT_SLOTS:
+        options = [Choice(label=count(int(likely)), value=str(int(likely)))]
+    options.sort(key=lambda c: c.value != likely)  # stable: the likely choice first
     return [*options, Choice(label="Skip", value=SKIP), Choice(label="Don't know", value=DONT_KNOW)]
 
 

@@ -34,6 +34,10 @@ class DialogueState(BaseModel):
     examples_per_category: int | None = Field(
         None, description="'500 examples per class' until the number of classes is known"
     )
+    hints: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Likely answers not stated clearly enough to fill a slot: offered first",
+    )
     last_recommendation: Recommendation | None = None
     last_what_if: dict[str, Any] | None = Field(
         None, description="The slots the last what-if changed: 'details' shows its full card"

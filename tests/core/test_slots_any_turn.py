@@ -65,3 +65,17 @@ def test_numbers_in_links_mentions_and_code_never_fill_a_slot(
 def test_a_number_beside_a_link_is_still_read() -> None:
     text = "numbers in <https://x.example.com/r/2024|the report>: 0.71 accuracy on 140 cases"
     assert extract(text).slots == {"success_rate": pytest.approx(0.71), "test_cases": 140}
+
+
+def test_a_number_without_a_noun_is_offered_not_filled() -> None:
+    advisor = make_advisor()
+    [question] = say(advisor, "should we fine-tune our ticket classifier? 7/10 right, we have 500")
+    assert "labeled_examples" not in slots_after(advisor)
+    assert question.choices[0].label == "500"
+
+
+def test_an_unsure_cause_is_offered_first_not_filled() -> None:
+    from bot.core.slots import choices
+
+    assert [c.value for c in choices("failure_cause", "style")][0] == "style"
+    assert [c.value for c in choices("failure_cause")][0] == "knowledge"
