@@ -18,9 +18,10 @@ MIN_SIMILARITY = 0.45  # ... or best cosine similarity (short questions score lo
 # A weak match: a topic word, and a chunk or a section question close in meaning,
 # but too few known words or too low scores to be sure. Answered as the closest match.
 WEAK_SIMILARITY = 0.35
+WEAK_COVERAGE = 0.34
 # A section question this close in meaning covers the question even without topic words.
 QUESTION_SIMILARITY = 0.8
-QUESTION_SHARE = 0.6  # ... or that shares this much of its words (by weight), with a topic word
+QUESTION_SHARE = 0.75  # ... or that shares this much of its words (by weight), with a topic word
 
 
 @dataclass(frozen=True)
@@ -61,4 +62,6 @@ def is_weak_match(evidence: Evidence) -> bool:
     the best section is then offered as the closest match rather than withheld."""
     if is_relevant(evidence) or evidence.domain_words == 0:
         return False
+    if evidence.coverage < WEAK_COVERAGE:
+        return False  # mostly words the guide never uses: another subject
     return max(evidence.top_similarity, evidence.top_question_similarity) >= WEAK_SIMILARITY

@@ -20,7 +20,7 @@ from bot.rag.index_ids import parent_id
 from bot.rag.lexicon import Lexicon
 from bot.rag.query import NormalizedQuery
 from bot.rag.relevance import Evidence, is_relevant, is_weak_match
-from bot.rag.text import terms
+from bot.rag.text import STOPWORDS, terms, words
 
 # (question text, k) -> [(chunk id, cosine similarity)], best first
 VectorSearch = Callable[[str, int], list[tuple[str, float]]]
@@ -30,8 +30,8 @@ BM25_WEIGHT = 1.0
 VECTOR_WEIGHT = 0.5
 CANDIDATES = 20
 GENERAL_WEIGHT = 0.5  # weight of a question word that is not a topic word ("enough")
-QUESTION_WEIGHT = 1.0  # RRF weight of the section-questions BM25 list
-QUESTION_MIN_SHARE = 0.5  # share of the question's weight a section question must share
+QUESTION_WEIGHT = 0.5  # RRF weight of the section-questions BM25 list
+QUESTION_MIN_SHARE = 0.7  # share of the question's weight a section question must share
 # The parts of the hybrid, all on by default; ablations switch some off.
 PARTS = frozenset({"bm25", "vectors", "questions"})
 
@@ -116,7 +116,7 @@ class HybridRetriever:
         query_terms = tuple(dict.fromkeys(terms(query.text)))
         weights = {t: 1.0 if t in self.lexicon.domain else GENERAL_WEIGHT for t in query_terms}
         lexical = self.bm25.top(query_terms, CANDIDATES, weights) if "bm25" in self.parts else []
-        asked = self._asked(query_terms, weights)
+        asked = self._asked(query.text, weights)
         use_vectors = "vectors" in self.parts and self.chunks and query_terms
         vector, asked_similarity = self._vectors(query.text) if use_vectors else ([], {})
         hits = self._fuse(lexical, asked, vector, asked_similarity)[:k]
@@ -131,21 +131,37 @@ class HybridRetriever:
         )
         return Retrieval(question, query, query_terms, weights, hits, evidence)
 
-    def _asked(
-        self, query_terms: Sequence[str], weights: dict[str, float]
-    ) -> list[tuple[int, float]]:
+    def _asked(self, text: str, weights: dict[str, float]) -> list[tuple[int, float]]:
         """Chunks ranked by their best-matching section question, best first: by the
-        share of the question's weight (IDF x topic weight) that section question holds."""
-        value = {t: self.asked.idf.get(t, self._unknown_idf) * weights[t] for t in query_terms}
-        total = sum(value.values()) or 1.0
-        best: dict[int, float] = {}
-        for entry, _ in self.asked.top(query_terms, 4 * CANDIDATES, weights):
-            share = sum(value[t] for t in self._asked_terms[entry] & value.keys()) / total
+        share of the question's words (weighted by IDF and topic) that it holds."""
+        value = self._word_values(text, weights)
+        total = sum(v for _, v in value) or 1.0
+        flat = [t for word, _ in value for t in word]
+        best: dict[int, tuple[float, float]] = {}
+        for entry, found in self.asked.top(flat, 4 * CANDIDATES, weights):
+            held = self._asked_terms[entry]
+            share = sum(v for word, v in value if word & held) / total
             if share < QUESTION_MIN_SHARE:
                 continue  # one common word ("model") in common is not the same question
             parent = self._asked_parent[entry]
-            best[parent] = max(best.get(parent, 0.0), share)
-        return sorted(best.items(), key=lambda item: (-item[1], item[0]))[:CANDIDATES]
+            best[parent] = max(best.get(parent, (0.0, 0.0)), (share, found))
+        # by share, then by BM25: of two questions holding every word, the closer one
+        ranked = sorted(best.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
+        return [(index, share) for index, (share, _) in ranked[:CANDIDATES]]
+
+    def _word_values(
+        self, text: str, weights: dict[str, float]
+    ) -> list[tuple[frozenset[str], float]]:
+        """Each content word of the question as its terms and one weight: "fine-tuning"
+        is one word however many terms it yields; an unknown word weighs the most."""
+        out: dict[frozenset[str], float] = {}
+        for word in words(text):
+            found = frozenset(terms(word))
+            if word in STOPWORDS or not found:
+                continue
+            idf = max(self.asked.idf.get(t, self._unknown_idf) for t in found)
+            out[found] = idf * max(weights.get(t, GENERAL_WEIGHT) for t in found)
+        return list(out.items())
 
     @property
     def _unknown_idf(self) -> float:

@@ -17,6 +17,7 @@ from rag_support import rag_settings
 from bot.core.ports import Answer
 from bot.rag.documents import DocumentError, parse_document
 from bot.rag.knowledge import CLOSEST_MATCH, KnowledgeBase
+from bot.rag.relevance import Evidence, is_weak_match
 
 ASKED = Path(__file__).parent / "fixtures" / "asked"
 _MARKER = re.compile(r"\s*\[(\d+)\]\s*")
@@ -124,3 +125,23 @@ def test_an_index_of_the_previous_schema_is_rebuilt_with_its_questions(tmp_path:
 
     assert fresh.index.is_current()
     assert best.chunk.section == "pitfall" and best.chunk.questions
+
+
+def test_a_weak_match_is_labelled_as_the_closest_match(asked_kb: KnowledgeBase) -> None:
+    answer = asked_kb.answer("is the weather good for fine-tuning")
+    assert not answer.abstained
+    assert answer.answer.startswith(CLOSEST_MATCH) and len(answer.sources) == 1
+
+
+@pytest.mark.parametrize(
+    ("evidence", "weak"),
+    [
+        (Evidence(4, 2, 1, 1.0, 0.40), True),  # a topic word, close in meaning, low scores
+        (Evidence(4, 1, 1, 1.0, 0.40), False),  # mostly words the guide never uses
+        (Evidence(4, 4, 2, 5.0, 0.60), False),  # a sure match is not weak
+        (Evidence(4, 1, 0, 1.0, 0.40), False),  # no topic word: off topic, abstain
+        (Evidence(4, 1, 1, 1.0, 0.20), False),  # nothing close in meaning: abstain
+    ],
+)
+def test_weak_match_needs_a_topic_word_and_something_close(evidence: Evidence, weak: bool) -> None:
+    assert is_weak_match(evidence) is weak
