@@ -99,6 +99,10 @@ def _loose_counts(scan: _Scan) -> list[int]:
             continue
         if re.match(p.PERCENT_SIGN, scan.text[end:]) or not 1 <= value < 1e9:
             continue
+        if p.NOUN_AFTER.match(scan.text, end) or p.PEOPLE_BEFORE.search(scan.text[:start]):
+            continue  # "12 models", "a team of 6": the words say it counts something else
+        if re.fullmatch(r"(?:19|20)\d\d", scan.text[start:end]):
+            continue  # a year
         loose.append(as_count(value))
     return loose
 
@@ -136,6 +140,7 @@ def _budget(scan: _Scan) -> None:
                 continue
             value = parse_number(m.group("n"))
             if value is not None:
+                value *= 1000 if m.group(0).lower().endswith("grand") else 1
                 scan.put("training_budget_usd", value, m.span(), m.span("n"))
 
 
@@ -186,8 +191,19 @@ def _share_words(scan: _Scan) -> None:
     for m in p.SHARE_WORD.finditer(scan.text):
         value = p.SHARE_WORDS[re.sub(r"\s+", " ", m.group("n").lower())]
         found = _rate_slot(scan, m.start(), m.end(), value)
-        if found and found[0] != "success_rate":
+        if found:
             scan.put(found[0], found[1], m.span(), m.span("n"))
+
+
+def _counted_right(scan: _Scan) -> None:
+    """'250 real tickets: 183 correct': right answers over the test cases is the rate."""
+    cases = scan.out.slots.get("test_cases")
+    if not cases or "success_rate" in scan.out.slots:
+        return
+    for m in p.COUNT_RIGHT.finditer(scan.text):
+        value = parse_number(m.group("n"))
+        if value is not None and 0 <= value <= cases:
+            scan.put("success_rate", round(value / cases, 6), m.span(), m.span("n"))
 
 
 def _decimals(scan: _Scan) -> None:
@@ -367,6 +383,7 @@ _FINDERS = (
     _decimals,
     _iterations,
     _share_words,
+    _counted_right,
     _categories,
     _examples,
     _words,

@@ -23,9 +23,9 @@ TEST_CASES = _c(
     rf"(?:it\s+|them\s+)?on\s+(?:a\s+set\s+of\s+)?{N}(?!\s*(?:/|out\s+of|of)\s*\d)",
     rf"\btest\s+set\s+(?:of\s+|is\s+)?{N}",
     # "a 50-ticket eval", "our 40 sample test set"
-    rf"{N}[\s-]+(?:[a-z]+[\s-]+)?(?:eval(?:uation)?|test\s*set|benchmark|golden\s+set)\b",
+    rf"{N}[\s-]+(?:[a-z]+[\s-]+)?(?:eval(?:uation)?|test\s*set|benchmark|golden\s+set|suite)\b",
     # "our eval has 55 cases", "test set: 200 items", "benchmark of 80"
-    rf"\b(?:eval(?:uation)?|test\s*set|benchmark|golden\s+set)\s*(?:set\s+)?"
+    rf"\b(?:eval(?:uation)?|test\s*set|benchmark|golden\s+set|test\s+suite)\s*(?:set\s+)?"
     rf"(?:has|had|of|with|is|was|are|:|=|size)\s*(?:about|around|roughly|~|only|just)?\s*{N}"
     r"(?!\s*%)",
     # "120 test docs", "220 held-out emails"
@@ -41,7 +41,7 @@ ON_CASES = re.compile(
 )
 
 _REQUESTS = (
-    r"(?:[a-z-]+\s+)?(?:requests?|calls?|quer(?:y|ies)|messages?|tickets?|conversations?|chats?"
+    r"(?:[a-z-]+\s+)?(?:requests?|reqs?|calls?|quer(?:y|ies)|messages?|tickets?|conversations?|chats?"
     r"|documents?|docs|emails?|invoices?|items?|users?|predictions?|inferences?|runs?|pages?"
     r"|questions?|transactions?|records?|sessions?)"
 )
@@ -68,6 +68,7 @@ _NOT_A_PRICE = r"(?!\s*(?:/|per\b|an?\s+(?:month|day|year|week|request|call|hour
 BUDGET = _c(
     rf"(?P<n>{MONEY}){_NOT_A_PRICE}",
     rf"{N}\s*(?:dollars|usd|bucks|euros?|eur)\b{_NOT_A_PRICE}",
+    rf"{N}\s+grand\b{_NOT_A_PRICE}",
     rf"\bbudget\s*(?:of|is|:|=)?\s*(?:about|around|roughly|~)?\s*{N}(?!\s*%)",
 )
 PAST_SPEND = re.compile(
@@ -159,6 +160,7 @@ ITERATIONS = _c(
     rf"\b(?:iterated|tweaked|rewrote|rewritten|revised|tried|changed|adjusted|edited|modified"
     rf"|reworked|iterate)\b[^.;!?\n]{{0,30}}?{N}\s+times\b",
     rf"\b(?:iterations?|rounds?|attempts?|prompt\s+versions?)\s*(?::|=|so\s+far:?)\s*{N}",
+    rf"\bprompts?\s*(?::|=)\s*{N}(?=\s+(?:so\s+far|tried|versions?)|\s*$)",
 )
 # "the 4th version", "third draft of the prompt": that many prompt versions so far.
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
@@ -184,6 +186,7 @@ CATEGORIES = _c(
     rf"{N}\s+(?:(?:different|distinct|possible|ticket|output|target|main|product|support|intent)"
     r"\s+)?(?:categories|classes|intents|buckets|topics|departments|queues)\b",
     rf"\b(?:across|into|among|between|over|of|in)\s+{N}\s+(?:\w+\s+)?labels\b",
+    rf"{N}\s+possible\s+(?:outcomes|options|labels|answers|values|classes)\b",
     rf"\b(?:categories|classes|labels)\s*(?::|=)\s*{N}",
 )
 # "labelled as positive, negative, or mixed": the listed labels are the categories
@@ -193,8 +196,31 @@ LISTED_LABELS = re.compile(
     re.IGNORECASE,
 )
 # "a fifth of outputs": a share in words
-SHARE_WORDS = {"half": 0.5, "a third": 1 / 3, "a quarter": 0.25, "a fifth": 0.2, "a tenth": 0.1}
-SHARE_WORD = re.compile(r"\b(?P<n>half|a\s+third|a\s+quarter|a\s+fifth|a\s+tenth)\s+of\b", re.I)
+SHARE_WORDS = {
+    "half": 0.5,
+    "a third": 1 / 3,
+    "two thirds": 2 / 3,
+    "a quarter": 0.25,
+    "three quarters": 0.75,
+    "a fifth": 0.2,
+    "a tenth": 0.1,
+}
+SHARE_WORD = re.compile(
+    r"\b(?P<n>half|a\s+third|two[\s-]thirds|a\s+quarter|three[\s-]quarters|a\s+fifth|a\s+tenth)"
+    r"\s+(?:of\b|the\s+time\b)",
+    re.I,
+)
+# "250 cases: 183 correct": a count of right answers, a rate once the cases are known
+COUNT_RIGHT = re.compile(
+    rf"{N}\s+(?:of\s+them\s+)?(?:are\s+|were\s+|came\s+out\s+|come\s+out\s+)?"
+    r"(?:correct|right|pass(?:ed)?|ok)\b",
+    re.I,
+)
+# After a number: a noun says what it counts, so it is no loose count to offer
+NOUN_AFTER = re.compile(
+    r"\s*-?\s*(?!(?:now|so|or|i|ish|maybe|total|in|at|today|right|tops)\b)[a-z]", re.I
+)
+PEOPLE_BEFORE = re.compile(r"\b(?:team\s+of|of\s+us|we'?re|we\s+are)\s*$", re.I)
 BINARY = re.compile(r"\bbinary\b|\byes\s*/\s*no\s+classif", _I)
 
 _QUAL = (

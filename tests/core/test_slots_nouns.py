@@ -44,6 +44,25 @@ NUMBERS_WITH_NOUNS = [
     ("eval-has-cases", "the benchmark has 70 cases, we pass 49 of them", {"test_cases": 70}),
     ("held-out", "64 percent on 180 held-out emails", {"success_rate": 0.64, "test_cases": 180}),
     ("budget", "we could put $1.5k into training", {"training_budget_usd": 1500.0}),
+    ("budget-grand", "we'd spend at most 2 grand on training", {"training_budget_usd": 2000.0}),
+    ("share-words", "right about two thirds of the time", {"success_rate": 2 / 3}),
+    (
+        "count-right",
+        "evaluated on a set of 250 real tickets: 183 correct",
+        {"test_cases": 250, "success_rate": 0.732},
+    ),
+    (
+        "suite-beats-fraction",
+        "9 in 10 come out right on our 30-case suite",
+        {"success_rate": 0.9, "test_cases": 30},
+    ),
+    (
+        "req-tok",
+        "~1k req/day, 600 tok per req",
+        {"monthly_requests": 30000, "tokens_per_request": 600},
+    ),
+    ("possible-outcomes", "there are 14 possible outcomes it picks from", {"categories": 14}),
+    ("prompts-so-far", "prompts: 3 so far", {"prompt_iterations": 3}),
 ]
 
 
@@ -112,6 +131,14 @@ def test_a_message_not_about_failures_gives_no_cause(text: str) -> None:
 
 
 AMBIGUOUS = ["we have 500", "it's 40 now", "about 1200 I think"]
+
+
+@pytest.mark.parametrize(
+    ("text", "loose"),
+    [("we have 500", [500]), ("we run 12 models", []), ("a team of 6", []), ("since 2024", [])],
+)
+def test_only_a_number_without_a_noun_is_kept_to_offer(text: str, loose: list[int]) -> None:
+    assert extract(text).loose == loose
 
 
 @pytest.mark.parametrize("text", AMBIGUOUS)
