@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import os
+import re
+from importlib.resources import files
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 EmbeddingBackend = Literal["wordllama", "sentence-transformers", "openai"]
+
+
+def shipped_knowledge_dir() -> Path:
+    """The guide installed with the package (bot/knowledge), wherever Advisor runs from."""
+    return Path(str(files("bot") / "knowledge"))
+
+
+def user_data_dir() -> Path:
+    """Per-user state folder, as installed command-line tools keep it: XDG, else ~/.local/share."""
+    base = os.environ.get("XDG_DATA_HOME") or os.environ.get("LOCALAPPDATA")
+    return (Path(base) if base else Path.home() / ".local" / "share") / "advisor"
 
 
 class Settings(BaseSettings):
@@ -22,9 +36,17 @@ class Settings(BaseSettings):
         case_sensitive=False,
     )
 
-    # Where things live
-    knowledge_dir: Path = Field(Path("knowledge"), description="Markdown/txt knowledge folder")
-    data_dir: Path = Field(Path(".advisor"), description="Local state: SQLite file, Chroma index")
+    # Where things live. The guide ships inside the package; teams add their own folders.
+    knowledge_dir: Path | None = Field(
+        None, description="A folder that replaces the shipped guide (the older single setting)"
+    )
+    knowledge_dirs: Annotated[list[Path], NoDecode] = Field(
+        default_factory=list, description="Team folders indexed with the guide (, or : separated)"
+    )
+    knowledge_shipped: bool = Field(True, description="false leaves the shipped guide out")
+    data_dir: Path = Field(
+        default_factory=user_data_dir, description="Local state: SQLite, Chroma index"
+    )
 
     # State store: SQLite by default, PostgreSQL for several workers
     database_url: str | None = Field(None, description="SQLAlchemy URL; default SQLite file")
@@ -68,6 +90,33 @@ class Settings(BaseSettings):
     def resolved_database_url(self) -> str:
         """The SQLAlchemy URL in use: DATABASE_URL, else a SQLite file in data_dir."""
         if self.database_url:
+    @field_validator("knowledge_dirs", mode="before")
+    @classmethod
+    def _split_folders(cls, value: object) -> object:
+        """KNOWLEDGE_DIRS="a,b" or "a:b" (os.pathsep) -> [a, b]."""
+        if isinstance(value, str):
+            return [p.strip() for p in re.split(rf"[,{re.escape(os.pathsep)}]", value) if p.strip()]
+        return value
+
+    @property
+    def knowledge_folders(self) -> list[tuple[str, Path]]:
+        """(path prefix, folder) of every folder to index, the guide first with no prefix.
+
+        KNOWLEDGE_DIR, when set, stands in for the shipped guide; each team folder's files
+        are prefixed with its folder name so that paths stay unique across folders.
+        """
+        folders: list[tuple[str, Path]] = []
+        if self.knowledge_shipped:
+            folders.append(("", self.knowledge_dir or shipped_knowledge_dir()))
+        used: set[str] = set()
+        for folder in self.knowledge_dirs:
+            prefix, n = folder.resolve().name or "team", 2
+            while prefix in used:
+                prefix, n = f"{folder.resolve().name}-{n}", n + 1
+            used.add(prefix)
+            folders.append((f"{prefix}/", folder))
+        return folders
+
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'advisor.db').as_posix()}"
 

@@ -141,6 +141,17 @@ class SlackAdapter:
     def shared_reply(self, share_id: str) -> dict[str, Any] | None:
         return self.store.load_state(SHARE_PREFIX + share_id)
 
+    def take_shared(self, share_id: str) -> dict[str, Any] | None:
+        """The stored private reply, removed: a second click finds nothing to share."""
+        key = SHARE_PREFIX + share_id
+        take = getattr(self.store, "take_state", None)
+        if callable(take):
+            found: dict[str, Any] | None = take(key)
+            return found
+        found = self.store.load_state(key)  # a store without atomic take (test fakes)
+        self.store.delete_state(key)
+        return found
+
     def update_shared(self, share_id: str, reply: dict[str, Any]) -> None:
         self.store.save_state(SHARE_PREFIX + share_id, reply)
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.core.service import delivery
+from bot.slack import refs
 from bot.slack.redelivery import ended, is_redelivery, started, unmarked
 from bot.store.base import Store
 
@@ -96,3 +97,21 @@ def finish(store: Store, ident: str | None) -> None:
         store.finish_event(ident)
     except Exception:
         log.warning("could not finish %s; it may be redone later", ident, exc_info=True)
+
+
+def click_id(body: dict[str, Any], action_id: str, slot: str | None, user: str) -> str | None:
+    """What one click means, the same for a double click: None when clicks may repeat.
+
+    A question is answered (a choice or Skip) once per message and person, a 👍 counts
+    once per message and person. Share is made once by taking its stored reply.
+    """
+    container = body.get("container") or {}
+    message = container.get("message_ts") or (body.get("message") or {}).get("ts")
+    if not message:
+        return None
+    where = f"{container.get('channel_id') or '-'}:{message}"
+    if action_id.startswith(refs.CHOICE) or action_id == refs.SKIP:
+        return f"click:{where}:answer:{slot or '-'}:{user}"
+    if action_id == refs.FEEDBACK_UP:
+        return f"click:{where}:up:{user}"
+    return None

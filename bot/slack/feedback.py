@@ -8,7 +8,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-from bot.slack import refs
+from bot.slack import dedupe, refs
 from bot.slack.adapter import SlackAdapter
 from bot.slack.home import feedback_meta, feedback_reason
 from bot.slack.inbound import Destination
@@ -18,6 +18,7 @@ from bot.store.base import FeedbackRecord, Store
 log = logging.getLogger(__name__)
 
 SHARE_EXPIRED = "That reply is no longer available to share. Ask again and share the new one."
+NOT_YOURS = "Only the person this reply was for can share it."
 NOT_IN_CHANNEL = (
     "I can't post in this channel yet. Invite me with `/invite @Advisor`, then share again."
 )
@@ -47,15 +48,26 @@ def feedback_from_view(
         log.warning("feedback modal without readable metadata")
         return
     user = str((body.get("user") or {}).get("id") or "")
+    if not dedupe.claim(store, f"feedback-view:{view.get('id')}" if view.get("id") else None):
+        log.info("feedback form %s already recorded", view.get("id"))
+        return  # a replayed submission, or closed after being submitted
     reason = feedback_reason(view) if submitted else None
     record_feedback(store, user, meta.value, meta.message_ref, rating=-1, reason=reason)
 
 
 def share(adapter: SlackAdapter, share_id: str, dest: Destination, user: str) -> None:
-    """Post a private reply for the whole channel, then remove the private copy."""
-    shared = adapter.shared_reply(share_id)
+    """Post a private reply for the whole channel, then remove the private copy.
+
+    The stored reply is taken atomically, so a double click posts it once; only the
+    person it was for may share it.
+    """
+    shared = adapter.take_shared(share_id)
     if shared is None:
         adapter.tell(dest, SHARE_EXPIRED)
+        return
+    if shared.get("user") and shared.get("user") != user:
+        adapter.update_shared(share_id, shared)  # put back for its owner
+        adapter.tell(dest, NOT_YOURS)
         return
     try:
         for message in shared.get("messages", []):
@@ -64,9 +76,9 @@ def share(adapter: SlackAdapter, share_id: str, dest: Destination, user: str) ->
             adapter.client.chat_postMessage(channel=dest.channel, text=text, blocks=blocks)
     except SlackApiError as exc:
         log.info("share failed: %s", exc.response.get("error"))
+        adapter.update_shared(share_id, shared)  # to share again once invited
         adapter.tell(dest, NOT_IN_CHANNEL)
         return
-    adapter.forget_shared(share_id)
     if dest.response_url:
         adapter.poster.respond(dest.response_url, {"delete_original": True})
 

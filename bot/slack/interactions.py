@@ -144,6 +144,9 @@ class Interactions:
         if value is None:
             log.warning("button %s without a readable value", action_id)
             return
+        if not dedupe.claim(self.store, dedupe.click_id(body, action_id, value.slot, user)):
+            log.info("ignored a repeated click on %s", action_id)
+            return
         dest = action_dest(body, value)
         if action_id.startswith(refs.CHOICE) or action_id == refs.SKIP:
             self._close_question(body, action, value, user)

@@ -209,6 +209,18 @@ class SqlStore:
 
         return self._retry(run)
 
+    def take_state(self, conversation: str) -> dict[str, Any] | None:
+        """Delete a state and return it: of two concurrent takers only one gets it."""
+        table = self._tables.states
+        stmt = delete(table).where(table.c.conversation == conversation).returning(table.c.state)
+
+        def run() -> dict[str, Any] | None:
+            with self._engine.begin() as conn:
+                row = conn.execute(stmt).first()
+                return dict(row.state) if row else None
+
+        return self._retry(run)
+
     def delete_state(self, conversation: str) -> None:
         table = self._tables.states
         self._write(delete(table).where(table.c.conversation == conversation))
