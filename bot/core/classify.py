@@ -20,7 +20,7 @@ from bot.core.nearest import NearestExamples, default_encoder, parse_examples
 
 NONE = "none"
 # (share of the neighbours' weight, cosine similarity of the nearest example)
-THRESHOLDS = {"failure_cause": (0.8, 0.55), "task": (0.8, 0.6)}
+THRESHOLDS = {"failure_cause": (0.8, 0.5), "task": (0.8, 0.6)}
 # Clauses about the prompt work itself ("went through 9 drafts") say nothing of the task.
 _NOT_ABOUT_TASK = re.compile(r"\b(?:prompts?|versions?|drafts?|iterations?|tries)\b", re.I)
 _FILES = {"failure_cause": "causes.jsonl", "task": "tasks.jsonl"}
