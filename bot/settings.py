@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     # Optional LLM that rephrases retrieved text: any init_chat_model id, e.g. openai:gpt-4o-mini
     llm_model: str | None = None
     llm_timeout_s: float = Field(20.0, gt=0)
+    llm_base_url: str | None = Field(
+        None, description="OpenAI-compatible (or Ollama) server URL, e.g. http://127.0.0.1:8000/v1"
+    )
+    llm_max_retries: int = Field(2, ge=0, le=5, description="Retries of a 429/5xx/timeout")
     # With an LLM: let it also propose decision slots from free text (deterministic values win)
     llm_slot_proposals: bool = True
 

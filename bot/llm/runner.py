@@ -55,7 +55,9 @@ class ChatRunner:
                 try:
                     from langchain.chat_models import init_chat_model
 
-                    self._model = init_chat_model(self._settings.llm_model)
+                    self._model = init_chat_model(
+                        self._settings.llm_model, **provider_options(self._settings)
+                    )
                 except Exception as exc:  # missing provider package, unknown id, no API key
                     log.warning(
                         "LLM %r unavailable, staying deterministic: %s",
@@ -64,6 +66,26 @@ class ChatRunner:
                     )
                     self._broken = True
             return None if self._broken else self._model
+
+
+# Providers whose LangChain model takes `timeout` and `max_retries` (others only a base URL)
+_RETRYING_PROVIDERS = ("openai:", "azure_openai:", "anthropic:")
+
+
+def provider_options(settings: Settings) -> dict[str, Any]:
+    """Keyword arguments for init_chat_model: the base URL, and the client's own bounds.
+
+    The provider client's per-request timeout is LLM_TIMEOUT_S and its retries
+    (429 honouring Retry-After, 5xx, timeouts) LLM_MAX_RETRIES; `run` still cuts
+    the whole call off at LLM_TIMEOUT_S, so retries only help while time is left.
+    """
+    options: dict[str, Any] = {}
+    if settings.llm_base_url:
+        options["base_url"] = settings.llm_base_url
+    if (settings.llm_model or "").startswith(_RETRYING_PROVIDERS):
+        options["timeout"] = settings.llm_timeout_s
+        options["max_retries"] = settings.llm_max_retries
+    return options
 
 
 def reply_text(content: Any) -> str:

@@ -10,6 +10,7 @@ JSON format instructions; any failure proposes nothing.
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 from langchain_core.output_parsers import PydanticOutputParser
@@ -89,10 +90,17 @@ class LlmSlotProposer:
         return proposal.model_dump(exclude_none=True)
 
 
-def _structured(model: Any, messages: list[tuple[str, str]]) -> SlotProposal:
-    """Tool-calling structured output where the model has it, else JSON instructions."""
+def _structured(model: Any, messages: list[tuple[str, str]]) -> SlotProposal | None:
+    """Tool-calling structured output where the model has it, else JSON instructions.
+
+    Tool calling is asked for explicitly (OpenAI's default, a strict JSON schema, is
+    refused by many OpenAI-compatible servers); a model that answers the tool request
+    with the JSON as plain text is read from that text.
+    """
     try:
-        runnable = model.with_structured_output(SlotProposal)
+        runnable = model.with_structured_output(
+            SlotProposal, include_raw=True, **_tool_calling(model)
+        )
     except NotImplementedError:
         parser: PydanticOutputParser[SlotProposal] = PydanticOutputParser(
             pydantic_object=SlotProposal
@@ -100,4 +108,23 @@ def _structured(model: Any, messages: list[tuple[str, str]]) -> SlotProposal:
         instructed = [*messages, ("system", parser.get_format_instructions())]
         return parser.parse(reply_text(model.invoke(instructed)))
     result = runnable.invoke(messages)
-    return result if isinstance(result, SlotProposal) else SlotProposal.model_validate(result)
+    parsed = result.get("parsed") if isinstance(result, dict) else result
+    if parsed is None and isinstance(result, dict) and result.get("raw") is not None:
+        parsed = _json_in(reply_text(result["raw"]))
+    if parsed is None or isinstance(parsed, SlotProposal):
+        return parsed
+    return SlotProposal.model_validate(parsed)
+
+
+def _tool_calling(model: Any) -> dict[str, Any]:
+    """`method="function_calling"` where the model's with_structured_output takes a method."""
+    params = inspect.signature(model.with_structured_output).parameters
+    return {"method": "function_calling"} if "method" in params else {}
+
+
+def _json_in(text: str) -> SlotProposal | None:
+    """A SlotProposal written as JSON text (possibly fenced), or None."""
+    if not text.strip():
+        return None
+    parser: PydanticOutputParser[SlotProposal] = PydanticOutputParser(pydantic_object=SlotProposal)
+    return parser.parse(text)

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot.llm.runner import ChatRunner, reply_text
+from bot.llm.sink import AnswerSink, current_sink
 from bot.rag.retrieval import Hit
 from bot.settings import Settings
 
@@ -52,13 +53,22 @@ class LlmWriter:
         return self._runner.enabled
 
     def write(self, question: str, hits: Sequence[Hit]) -> str | None:
-        """The model's answer, or None on any failure, timeout or empty reply."""
+        """The model's answer, or None on any failure, timeout or empty reply.
+
+        When the turn streams (bot.llm.sink), each chunk also goes to the sink as it is
+        written; the grounding check still runs on the whole text, so the channel must
+        show what this returns (or the fallback) in place of what was streamed.
+        """
         messages = [
             ("system", SYSTEM_PROMPT),
             ("human", f"Context:\n\n{context_block(hits)}\n\nQuestion: {question}"),
         ]
-        reply = self._runner.run(lambda model: model.invoke(messages), "answer")
-        text = reply_text(reply).strip() if reply is not None else ""
+        sink = current_sink()
+        if sink is None:
+            reply = self._runner.run(lambda model: reply_text(model.invoke(messages)), "answer")
+        else:
+            reply = self._runner.run(lambda model: _streamed(model, messages, sink), "answer")
+        text = reply.strip() if reply is not None else ""
         if not text:
             return None
         problem = ungrounded(text, hits, question)
@@ -66,6 +76,17 @@ class LlmWriter:
             log.warning("LLM answer not grounded (%s); using the extractive answer", problem)
             return None
         return text
+
+
+def _streamed(model: Any, messages: list[tuple[str, str]], sink: AnswerSink) -> str:
+    """The whole reply, each chunk sent to the sink on the way (a sink that raises fails it)."""
+    parts: list[str] = []
+    for chunk in model.stream(messages):
+        text = reply_text(chunk)
+        if text:
+            parts.append(text)
+            sink(text)
+    return "".join(parts)
 
 
 # "$5,000", "80-85%", "0.8": a figure a reader takes as a fact ("GPT-4o", "7B" are names)
