@@ -24,6 +24,8 @@ ANSWER_CHARS = 600
 MAX_SENTENCES = 3  # the answer and at most two supporting sentences
 LEAD_BONUS = 0.3  # for the top section's first sentence (its main answer) ...
 WEAK_LEAD_BONUS = 0.0  # ... less when the section matched on its body words only
+REPEAT_SHARE = 0.8  # a sentence sharing more of its terms with a chosen one repeats it
+OTHER_SECTION_RATIO = 0.8  # a second section's sentence must score this share of the lead's
 MAX_SECTIONS = 2  # an answer quotes one or two sections, never a third topic
 MIN_SENTENCE_CHARS = 30
 KEEP_RATIO = 0.5  # a further sentence must score at least this share of the best
@@ -210,7 +212,10 @@ def _pick(
             and not _repeats(s.terms, chosen)
         ]
         best = max(fitting, key=follow, default=None)
-        if best is None or follow(best) < KEEP_RATIO * first.merit:
+        if best is None:
+            break
+        elsewhere = keys[best.sentence.hit] not in sections
+        if follow(best) < (OTHER_SECTION_RATIO if elsewhere else KEEP_RATIO) * first.merit:
             break
         chosen.append(best)
         used += len(best.sentence.text) + 5
@@ -235,11 +240,13 @@ def _follow_up_score(candidate: Scored, first: Scored) -> float:
 
 
 def _repeats(unit_terms: frozenset[str], chosen: list[Scored]) -> bool:
-    """True when a sentence says nearly what a chosen one says (glossary vs section)."""
+    """True when a sentence says nearly what a chosen one says (glossary vs section),
+    or is mostly contained in one ("...fine-tune only if both have failed" twice)."""
     for picked in chosen:
         other = picked.terms
-        union = unit_terms | other
-        if union and len(unit_terms & other) / len(union) > 0.7:
+        shared = len(unit_terms & other)
+        smaller = min(len(unit_terms), len(other))
+        if smaller and shared / smaller > REPEAT_SHARE:
             return True
     return False
 
