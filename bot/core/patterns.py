@@ -23,7 +23,8 @@ TEST_CASES = _c(
     rf"(?:it\s+|them\s+)?on\s+(?:a\s+set\s+of\s+)?{N}(?!\s*(?:/|out\s+of|of)\s*\d)",
     rf"\btest\s+set\s+(?:of\s+|is\s+)?{N}",
     # "a 50-ticket eval", "our 40 sample test set"
-    rf"{N}[\s-]+(?:[a-z]+[\s-]+)?(?:eval(?:uation)?|test\s*set|benchmark|golden\s+set|suite)\b",
+    rf"(?!(?:19|20)\d\d\b){N}[\s-]+(?:[a-z]+[\s-]+)?"
+    r"(?:eval(?:uation)?|test\s*set|benchmark|golden\s+set|suite)\b",
     # "our eval has 55 cases", "test set: 200 items", "benchmark of 80"
     rf"\b(?:eval(?:uation)?|test\s*set|benchmark|golden\s+set|test\s+suite)\s*(?:set\s+)?"
     rf"(?:has|had|of|with|is|was|are|:|=|size)\s*(?:about|around|roughly|~|only|just)?\s*{N}"
@@ -75,7 +76,10 @@ PAST_SPEND = re.compile(
     r"\b(?:spent|cost|costs|costing|paid|paying|price[sd]?|charges?|charged)\b[^.;!?]*$", _I
 )
 
-HORIZON = re.compile(rf"{N}\s*(?P<unit>years?|yrs?|months?|mos)\b", _I)
+# "5 years of tickets", "3 months old" are data, not the horizon
+HORIZON = re.compile(
+    rf"{N}\s*(?P<unit>years?|yrs?|months?|mos)\b(?![\s-]+(?:of|old|worth|history|back)\b)", _I
+)
 NEXT_YEAR = re.compile(r"\b(?:over|for|within)\s+(?:the\s+next|a|one)\s+year\b", _I)
 PAST_TIME = re.compile(r"\b(?:past|last|been|spent|for\s+the\s+last)\b[^.;!?]*$", _I)
 AGO = re.compile(r"\s+ago\b", _I)
@@ -179,8 +183,10 @@ NO_ITERATIONS = re.compile(
 )
 
 CATEGORIES = _c(
-    rf"\b(?:into|to|among|between|across|one\s+of)\s+{N}\s+(?:[\w-]+\s+)?(?:teams|groups|types"
-    r"|kinds|components|centers|centres|tags|labels|queues|buckets|folders|departments|topics"
+    rf"\b(?:into|to|one\s+of)\s+{N}\s+(?:[\w-]+\s+)?(?:teams|groups|types|kinds|components"
+    r"|centers|centres|tags|labels|queues|buckets|folders|departments|topics|categories|classes"
+    r"|intents)\b",
+    rf"\b(?:among|between|across)\s+{N}\s+(?:[\w-]+\s+)?(?:tags|labels|queues|buckets|topics"
     r"|categories|classes|intents)\b",
     rf"{N}[\s-]way\s+(?:classif\w*|split|labels?)\b",
     rf"{N}\s+(?:(?:different|distinct|possible|ticket|output|target|main|product|support|intent)"

@@ -144,3 +144,16 @@ def test_only_a_number_without_a_noun_is_kept_to_offer(text: str, loose: list[in
 @pytest.mark.parametrize("text", AMBIGUOUS)
 def test_a_number_without_a_noun_is_not_guessed(text: str) -> None:
     assert not extract(text).slots
+
+
+NOT_THE_SLOT = [
+    ("years-of-data", "we trained on 5 years of tickets", "horizon_months"),
+    ("used-across-teams", "it's used across 3 teams", "categories"),
+    ("year-benchmark", "the 2024 benchmark is hard", "test_cases"),
+    ("one-of-n", "it sends each ticket to one of 22 components", "success_rate"),
+]
+
+
+@pytest.mark.parametrize(("text", "slot"), [pytest.param(t, s, id=i) for i, t, s in NOT_THE_SLOT])
+def test_a_number_that_counts_something_else_fills_no_slot(text: str, slot: str) -> None:
+    assert slot not in extract(text).slots
