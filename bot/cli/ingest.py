@@ -32,7 +32,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         report = KnowledgeBase(settings).ingest(rebuild=args.rebuild)
     except IngestError as exc:
-        raise UsageError(f"{exc} (set KNOWLEDGE_DIR to the folder of .md/.txt files)") from exc
+        raise UsageError(f"{exc} (KNOWLEDGE_DIRS lists folders of .md/.txt files)") from exc
     except KnowledgeUnavailable as exc:
         print(f"advisor ingest: {exc}", file=sys.stderr)
         return 1
@@ -46,7 +46,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     else:
         counts = report.as_dict()
         print(
-            f"Indexed {settings.knowledge_dir} into {describe(settings)}"
+            f"Indexed {_folders(settings)} into {describe(settings)}"
             f"{' (rebuilt)' if report.rebuilt else ''}: "
             f"{counts['added']} added, {counts['changed']} changed, {counts['removed']} removed, "
             f"{counts['unchanged']} unchanged; {report.chunks} chunks "
@@ -55,3 +55,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         for error in report.errors:
             print(f"advisor ingest: skipped {error}", file=sys.stderr)
     return 1 if report.errors else 0
+
+
+def _folders(settings: Settings) -> str:
+    """The indexed folders for people: "the shipped guide + ./wiki"."""
+    names = [str(folder) for _, folder in settings.knowledge_folders]
+    if settings.knowledge_shipped and settings.knowledge_dir is None:
+        names[0] = "the shipped guide"
+    return " + ".join(names)

@@ -1,6 +1,7 @@
 """Incremental, idempotent ingestion of the knowledge folder into the index.
 
-Every .md/.markdown/.txt file under the folder is read and hashed. Files whose
+Every .md/.markdown/.txt file under the folders (the shipped guide, team
+folders with their name as a path prefix) is read and hashed. Files whose
 hash matches the index's manifest are skipped; changed files are re-chunked
 and replaced; files that disappeared are removed. Running it twice changes
 nothing the second time.
@@ -11,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -74,18 +76,34 @@ def knowledge_files(folder: Path) -> dict[str, str]:
     return files
 
 
+def gather_files(folders: Path | Sequence[tuple[str, Path]]) -> dict[str, str]:
+    """Index path -> text over several folders: each (prefix, folder) prefixes its paths."""
+    if isinstance(folders, Path):
+        folders = [("", folders)]
+    if not folders:
+        raise IngestError("no knowledge folder: set KNOWLEDGE_DIRS or KNOWLEDGE_SHIPPED=true")
+    files: dict[str, str] = {}
+    for prefix, folder in folders:
+        files.update({prefix + rel: text for rel, text in knowledge_files(folder).items()})
+    return files
+
+
 def file_hash(text: str) -> str:
     """Content hash of a knowledge file."""
     return hashlib.sha256(text.encode()).hexdigest()
 
 
 def ingest(
-    index: ChunkIndex, folder: Path, *, rebuild: bool = False, progress: bool | None = None
+    index: ChunkIndex,
+    folders: Path | Sequence[tuple[str, Path]],
+    *,
+    rebuild: bool = False,
+    progress: bool | None = None,
 ) -> IngestReport:
-    """Bring the index in line with the folder; only what changed is re-embedded."""
+    """Bring the index in line with the folders; only what changed is re-embedded."""
     started = time.perf_counter()
     report = IngestReport()
-    files = {p: t for p, t in knowledge_files(folder).items() if t.strip()}
+    files = {p: t for p, t in gather_files(folders).items() if t.strip()}
     if rebuild or (index.count() and not index.is_current()):
         index.reset()
         report.rebuilt = True

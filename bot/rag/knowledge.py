@@ -87,7 +87,7 @@ class KnowledgeBase:
         if not missing and self.settings.chroma_host:
             return  # a shared server index is maintained by `advisor ingest`
         try:
-            report = ingest(self.index, self.settings.knowledge_dir, progress=False)
+            report = ingest(self.index, self.settings.knowledge_folders, progress=False)
         except IngestError as exc:
             if missing:
                 raise KnowledgeUnavailable(f"The knowledge base is unavailable: {exc}.") from exc
@@ -100,7 +100,7 @@ class KnowledgeBase:
         """Bring the index in line with the knowledge folder (see bot.rag.ingest)."""
         with self._lock:
             report = ingest(
-                self.index, self.settings.knowledge_dir, rebuild=rebuild, progress=progress
+                self.index, self.settings.knowledge_folders, rebuild=rebuild, progress=progress
             )
             self._retriever = None
         return report
