@@ -26,7 +26,14 @@ from bot.slack.inbound import (
     message_ref,
     team_of,
 )
-from bot.slack.modal import ModalMeta, decision_modal, form_errors, form_values, modal_meta
+from bot.slack.modal import (
+    ModalMeta,
+    decision_modal,
+    form_errors,
+    form_values,
+    keep_meta,
+    kept_meta,
+)
 from bot.slack.refs import ButtonValue, ConversationRef
 
 log = logging.getLogger(__name__)
@@ -85,7 +92,10 @@ class Interactions:
             log.exception("could not read slots of %s", key.id)
             slots = DecisionInput()
         try:
-            self.adapter.client.views_open(trigger_id=trigger_id, view=decision_modal(slots, meta))
+            view = decision_modal(slots, meta)
+            # Only an id goes to Slack: a submission's channel and response_url are ours.
+            view["private_metadata"] = keep_meta(self.store, meta, key.user)
+            self.adapter.client.views_open(trigger_id=trigger_id, view=view)
         except Exception:
             log.exception("views.open failed")
             self.adapter.tell(dest, "Sorry, I couldn't open the form. Please try again.")
@@ -105,10 +115,10 @@ class Interactions:
 
     def on_decision(self, body: dict[str, Any], view: dict[str, Any]) -> None:
         """Post the recommendation where the form was opened from."""
-        meta = modal_meta(view)
         user = str((body.get("user") or {}).get("id") or "")
+        meta = kept_meta(self.store, view, user)
         if meta is None:
-            log.warning("decision form without readable metadata")
+            log.warning("decision form this app did not open for %s", user)
             return
         form = form_values(view)
         if self._form_errors(form):
@@ -143,6 +153,9 @@ class Interactions:
         value = refs.decode_button(action.get("value"))
         if value is None:
             log.warning("button %s without a readable value", action_id)
+            return
+        if not refs.may_act(value.conv, user, action_channel(body)):
+            log.warning("ignored %s by %s on a conversation that is not theirs", action_id, user)
             return
         if not dedupe.claim(self.store, dedupe.click_id(body, action_id, value.slot, user)):
             log.info("ignored a repeated click on %s", action_id)
@@ -265,6 +278,13 @@ class Interactions:
             log.exception("could not load recent decisions")
             decisions = []
         self.adapter.client.views_publish(user_id=user, view=home_view(decisions))
+
+
+def action_channel(body: dict[str, Any]) -> str | None:
+    """The channel Slack says the click happened in."""
+    container = body.get("container") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+    return str(channel) if channel else None
 
 
 def _private(dest: Destination, user: str) -> Destination:

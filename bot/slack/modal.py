@@ -6,6 +6,8 @@ Block ids and action ids are the slot names, so the core's validation errors
 
 from __future__ import annotations
 
+import json
+import secrets
 from typing import Any
 
 from pydantic import BaseModel
@@ -24,6 +26,7 @@ from bot.engine.models import DecisionInput, FailureCause, Task
 from bot.slack import refs
 from bot.slack.mrkdwn import truncate
 from bot.slack.refs import ConversationRef
+from bot.store.base import Store
 
 ERROR_LIMIT = 300
 
@@ -161,5 +164,30 @@ def modal_meta(view: dict[str, Any]) -> ModalMeta | None:
     """The decision modal's metadata, or None when it is not readable."""
     try:
         return ModalMeta.model_validate_json(view.get("private_metadata") or "")
+    except ValueError:
+        return None
+
+
+MODAL_PREFIX = "modal:"  # a decision form's metadata, kept server-side under a random id
+
+
+def keep_meta(store: Store, meta: ModalMeta, user: str) -> str:
+    """Store a form's metadata and who opened it; the private_metadata to carry instead."""
+    ref = secrets.token_hex(16)
+    store.save_state(MODAL_PREFIX + ref, {"meta": meta.model_dump(mode="json"), "user": user})
+    return json.dumps({"ref": ref})
+
+
+def kept_meta(store: Store, view: dict[str, Any], user: str) -> ModalMeta | None:
+    """The stored metadata of a form this app opened for `user`; None for any other."""
+    try:
+        ref = json.loads(view.get("private_metadata") or "").get("ref")
+    except (ValueError, AttributeError):
+        return None
+    stored = store.load_state(MODAL_PREFIX + ref) if isinstance(ref, str) and ref else None
+    if stored is None or stored.get("user") != user:
+        return None
+    try:
+        return ModalMeta.model_validate(stored.get("meta"))
     except ValueError:
         return None

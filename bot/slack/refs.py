@@ -83,3 +83,18 @@ def _decode(model: type[Any], raw: str | None) -> Any:
         return model.model_validate(json.loads(raw))
     except (ValueError, ValidationError):
         return None
+
+
+def may_act(conv: ConversationRef, user: str, channel: str | None) -> bool:
+    """Whether `user`, clicking in `channel`, may change the conversation `conv`.
+
+    A slash-command or App Home conversation belongs to one person; a DM's buttons
+    only count when clicked in that DM. Channel threads are shared by design.
+    """
+    if conv.t.startswith(COMMAND_THREAD_PREFIX):
+        return conv.t == f"{COMMAND_THREAD_PREFIX}{user}"
+    if conv.t == "home":
+        return conv.c == user
+    if conv.c.startswith("D"):
+        return channel == conv.c
+    return True
