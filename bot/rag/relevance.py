@@ -15,9 +15,11 @@ from dataclasses import dataclass
 MIN_COVERAGE = 0.5  # share of the question's content words the corpus knows
 MIN_BM25 = 3.0  # best BM25 score of a chunk ...
 MIN_SIMILARITY = 0.45  # ... or best cosine similarity (short questions score low on BM25)
+FLOOR_SIMILARITY = 0.24  # below this, a lexical match is a coincidence of words
 # A weak match: a topic word, and a chunk or a section question close in meaning,
 # but too few known words or too low scores to be sure. Answered as the closest match.
 WEAK_SIMILARITY = 0.35
+WEAK_QUESTION_SIMILARITY = 0.6  # short questions sit close to anything: a higher bar
 WEAK_COVERAGE = 0.34
 # A section question this close in meaning covers the question even without topic words.
 QUESTION_SIMILARITY = 0.8
@@ -50,11 +52,11 @@ def is_relevant(evidence: Evidence) -> bool:
         return max(evidence.top_question_similarity, evidence.top_question_share) >= (
             QUESTION_SIMILARITY
         )
-    return (
-        evidence.top_bm25 >= MIN_BM25
-        or evidence.top_similarity >= MIN_SIMILARITY
-        or evidence.top_question_share >= QUESTION_SHARE
-    )
+    if evidence.top_question_share >= QUESTION_SHARE:
+        return True
+    if evidence.top_similarity < FLOOR_SIMILARITY:
+        return False  # shared words, but no text of the guide means anything close
+    return evidence.top_bm25 >= MIN_BM25 or evidence.top_similarity >= MIN_SIMILARITY
 
 
 def is_weak_match(evidence: Evidence) -> bool:
@@ -64,4 +66,7 @@ def is_weak_match(evidence: Evidence) -> bool:
         return False
     if evidence.coverage < WEAK_COVERAGE:
         return False  # mostly words the guide never uses: another subject
-    return max(evidence.top_similarity, evidence.top_question_similarity) >= WEAK_SIMILARITY
+    return (
+        evidence.top_similarity >= WEAK_SIMILARITY
+        or evidence.top_question_similarity >= WEAK_QUESTION_SIMILARITY
+    )

@@ -118,14 +118,14 @@ class HybridRetriever:
         lexical = self.bm25.top(query_terms, CANDIDATES, weights) if "bm25" in self.parts else []
         asked = self._asked(query.text, weights)
         use_vectors = "vectors" in self.parts and self.chunks and query_terms
-        vector, asked_similarity = self._vectors(query.text) if use_vectors else ([], {})
+        vector, asked_similarity, own = self._vectors(query.text) if use_vectors else ([], {}, 0.0)
         hits = self._fuse(lexical, asked, vector, asked_similarity)[:k]
         evidence = Evidence(
             content_words=reading.content_words,
             known_words=reading.known_words,
             domain_words=reading.domain_words,
             top_bm25=max(self.bm25.scores(query_terms).values(), default=0.0),
-            top_similarity=vector[0][1] if vector else 0.0,
+            top_similarity=own,
             top_question_similarity=max(asked_similarity.values(), default=0.0),
             top_question_share=asked[0][1] if asked else 0.0,
         )
@@ -168,12 +168,14 @@ class HybridRetriever:
         """The weight of a question word no section question has: the rarest word's."""
         return max(self.asked.idf.values(), default=1.0)
 
-    def _vectors(self, text: str) -> tuple[list[tuple[int, float]], dict[int, float]]:
+    def _vectors(self, text: str) -> tuple[list[tuple[int, float]], dict[int, float], float]:
         """Chunks ranked by their nearest entry (the chunk or one of its questions),
-        and each chunk's best question similarity."""
+        each chunk's best question similarity, and the best similarity of a chunk's
+        own text (short questions score high on anything: relevance uses this one)."""
         found = self._vector_search(text, min(2 * CANDIDATES, 4 * len(self.chunks)))
         best: dict[int, float] = {}
         by_question: dict[int, float] = {}
+        own = 0.0
         for entry, sim in found:
             cid, is_question = parent_id(entry)
             if cid not in self._by_id or (is_question and "questions" not in self.parts):
@@ -182,8 +184,10 @@ class HybridRetriever:
             best[index] = max(best.get(index, -1.0), sim)
             if is_question:
                 by_question[index] = max(by_question.get(index, -1.0), sim)
+            else:
+                own = max(own, sim)
         ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))[:CANDIDATES]
-        return ranked, by_question
+        return ranked, by_question, own
 
     def _fuse(
         self,
