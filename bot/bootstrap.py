@@ -7,6 +7,7 @@ only runs decisions starts fast and works without an index.
 
 from __future__ import annotations
 
+import contextvars
 import threading
 import time
 from collections.abc import Callable
@@ -76,7 +77,8 @@ class GuardedAnswerer:
             raise KnowledgeUnavailable("the knowledge base failed recently; not asking it yet")
         if not self._slots.acquire(blocking=False):
             raise KnowledgeUnavailable("every knowledge-base call is still waiting on it")
-        future = self._pool.submit(self._call, question)
+        # the caller's context goes along: a channel's answer sink (bot.llm.sink) is in it
+        future = self._pool.submit(contextvars.copy_context().run, self._call, question)
         try:
             answer = future.result(timeout=self._deadline_s)
         except WaitedTooLong:

@@ -16,10 +16,12 @@ from slack_sdk import WebClient
 
 from bot.core.messages import Inbound, Reply, ReplyKind
 from bot.core.ports import ConversationCore, KnowledgeUnavailable
+from bot.llm.sink import streaming_to
 from bot.slack.blocks import RenderContext, SlackMessage, notice, render_replies
 from bot.slack.inbound import Destination, Turn
 from bot.slack.poster import Poster
 from bot.slack.refs import ConversationRef
+from bot.slack.stream import AnswerStream
 from bot.store.base import Store
 
 log = logging.getLogger(__name__)
@@ -52,8 +54,10 @@ class SlackAdapter:
     def converse(self, turn: Turn) -> list[Reply]:
         """One turn: the core's replies posted to the turn's destination. Never raises."""
         try:
-            replies = self._replies(turn.inbound)
-            self._post_replies(turn, replies)
+            stream = AnswerStream.open(self.client, turn)  # an LLM answer shows as it is written
+            with streaming_to(stream.append if stream else None):
+                replies = self._replies(turn.inbound)
+            self._post_replies(turn, replies, stream)
             return replies
         except Exception:
             log.exception("turn failed in %s", turn.inbound.key.id)
@@ -68,12 +72,16 @@ class SlackAdapter:
             log.warning("knowledge base unavailable for %s", inbound.key.id)
             return [Reply(kind=ReplyKind.error, text=KNOWLEDGE_DOWN_TEXT)]
 
-    def _post_replies(self, turn: Turn, replies: Sequence[Reply]) -> None:
+    def _post_replies(
+        self, turn: Turn, replies: Sequence[Reply], stream: AnswerStream | None = None
+    ) -> None:
         share_id = uuid.uuid4().hex if turn.dest.ephemeral else None
         ctx = RenderContext(conv=ConversationRef.of(turn.inbound.key), share_id=share_id)
         messages = render_replies(replies, ctx)
         if share_id:
             self._keep_for_sharing(share_id, turn, messages)
+        if stream is not None:  # the streamed preview becomes the first message
+            messages = stream.finish(messages)
         self.poster.send(turn.dest, messages)
 
     def _keep_for_sharing(self, share_id: str, turn: Turn, messages: list[SlackMessage]) -> None:

@@ -38,6 +38,13 @@ class Call:
         """Every text in the blocks, joined: what a person would read."""
         return json.dumps(self.blocks(), ensure_ascii=False)
 
+    def streamed(self) -> str:
+        """The markdown a chat.startStream/appendStream/stopStream call added to its message."""
+        chunks = self.params.get("chunks") or []
+        chunks = json.loads(chunks) if isinstance(chunks, str) else chunks
+        texts = [c.get("text", "") for c in chunks if c.get("type") == "markdown_text"]
+        return str(self.params.get("markdown_text") or "") + "".join(texts)
+
     def action_ids(self) -> list[str]:
         return [
             element.get("action_id", "")
@@ -177,6 +184,11 @@ class FakeSlack:
                 "ts": ts,
                 "message": {"text": p.get("text"), "ts": ts},
             }
+        if call.method == "chat.startStream":  # a streamed message: recorded like a post
+            ts = f"1700000000.{next(self._ts):06d}"
+            return {"ok": True, "channel": p.get("channel"), "ts": ts}
+        if call.method in ("chat.appendStream", "chat.stopStream"):
+            return {"ok": True, "channel": p.get("channel"), "ts": p.get("ts")}
         if call.method == "chat.postEphemeral":
             return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
         if call.method in ("views.open", "views.publish", "views.update"):
