@@ -41,7 +41,8 @@ def delivery_id(body: dict[str, Any]) -> str | None:
 def submission_id(body: dict[str, Any]) -> str | None:
     """The id of a valid form submission (an invalid one may be corrected and sent again)."""
     view = body.get("view") or {}
-    ident = body.get("trigger_id") or (f"{view.get('id')}:{view.get('hash')}" if view else None)
+    # The view id, not the trigger_id: a replayed submission has a new trigger_id.
+    ident = view.get("id") or body.get("trigger_id")
     return f"view:{ident}" if ident else None
 
 

@@ -121,3 +121,17 @@ def _share_id(call: Call) -> str:
     import json
 
     return str(json.loads(element(call, "advisor_share")["value"])["share"])
+
+
+def test_a_replayed_decision_form_posts_one_recommendation(
+    running: Running, slack: FakeSlack
+) -> None:
+    running.sender.command(P.slash_command("decide", slack.hook_url()))
+    view = slack.wait_for_method("views.open")[0].params["view"]
+    form = {**P.select_value("task", "classification"), **P.text_value("labeled_examples", "800")}
+
+    for _ in range(2):  # the same view submitted again, with a new trigger_id
+        assert running.sender.interaction(P.view_submission(view, form)).status == 200
+    settle(running.app)
+
+    assert len(slack.calls_to("response_url")) == 1
