@@ -19,7 +19,8 @@ def _c(*patterns: str) -> tuple[re.Pattern[str], ...]:
 TEST_CASES = _c(
     rf"{N}\s+(?:test(?:\s|-)?cases?|tests\b|test\s+(?:examples|inputs|samples)"
     r"|eval(?:uation)?\s+(?:cases|examples|items)|held[\s-]out\s+examples)",
-    rf"\b(?:test(?:ed|ing)?|evaluat\w*|ran\s+(?:it|them|this|the\s+prompts?)|checked)\s+"
+    rf"\b(?:test(?:ed|ing)?|evaluat\w*|ran\s+(?:it|them|this|the\s+prompts?)|checked|measured"
+    r"|scored|benchmarked)\s+"
     rf"(?:it\s+|them\s+)?on\s+(?:a\s+set\s+of\s+)?{N}(?!\s*(?:/|out\s+of|of)\s*\d)",
     rf"\btest\s+set\s+(?:of\s+|is\s+)?{N}",
     # "a 50-ticket eval", "our 40 sample test set"
@@ -124,14 +125,19 @@ _CASES = (
     r"|queries|messages|documents|docs|emails|items|calls|runs|samples)"
 )
 _OF_CASES = rf"(?:(?:of\s+(?:the\s+|our\s+|all\s+)?)?{_CASES}\s+)?"  # "of the cases", "questions"
-_RIGHT = r"(?:right|correct\w*|accura\w*|acc|success\w*|pass\w*|work\w*|good|ok|fine|valid|usable)"
+_RIGHT = (
+    r"(?:right|correct\w*|accura\w*|acc|f1|success\w*|pass\w*|work\w*|good|ok|fine|valid|usable)"
+)
 SUCCESS_AFTER = re.compile(
     rf"\s*{_OF_CASES}"
     rf"(?:are\s+|is\s+|come\s+out\s+|came\s+out\s+|were\s+|was\s+)?{_RIGHT}\b",
     _I,
 )
+OF_FAILURES = re.compile(
+    r"\s*of\s+(?:the\s+|our\s+|all\s+|its\s+)?(?:errors|failures|mistakes|misses|fails)\b", _I
+)
 SYSTEMATIC = re.compile(
-    r"\bsame\s+(?:way|mistake|error|kind|type|failure|pattern|reason|problem|issue)"
+    r"\bsame\s+(?:[\w-]+\s+){0,2}?(?:way|mistake|error|kind|type|failure|pattern|reason|problem|issue)"
     r"|\bsystematic\w*|\bconsistently\s+(?:fail|wrong)|\balways\s+fail",
     _I,
 )

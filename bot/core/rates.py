@@ -24,6 +24,7 @@ def fractions(scan: Scan) -> None:
         found = _rate_slot(scan, m.start(), m.end(), num / den, loose=loose)
         if found:
             scan.put(found[0], found[1], m.span(), m.span("n"), m.span("d"))
+            _cases_after(scan, found[0], m.end())  # "3 out of 5 on the 25 we tried": 25
             counted = "every" not in m.group("sep").lower()  # "3 of every 4" is a ratio
             if (
                 counted
@@ -90,6 +91,8 @@ def _rate_slot(
         return "success_rate", value
     if p.SYSTEMATIC.search(before) or p.SYSTEMATIC.search(after):
         return "systematic_failure_share", value
+    if p.OF_FAILURES.match(after):
+        return None  # "30% of the errors": a share of the failures, not of all cases
     if p.FAIL_AFTER.match(after) and p.BECAUSE.search(after):
         return "systematic_failure_share", value  # "15% fail because of X": one cause's share
     if p.FAIL_AFTER.match(after) or p.FAIL_BEFORE.search(before):

@@ -63,6 +63,22 @@ NUMBERS_WITH_NOUNS = [
     ),
     ("possible-outcomes", "there are 14 possible outcomes it picks from", {"categories": 14}),
     ("prompts-so-far", "prompts: 3 so far", {"prompt_iterations": 3}),
+    (
+        "fraction-then-cases",
+        "like 3 out of 5 on the 25 we tried",
+        {"success_rate": 0.6, "test_cases": 25},
+    ),
+    ("f1-after", "we're hitting 0.7 F1", {"success_rate": 0.7}),
+    (
+        "measured-on",
+        "~65% accuracy, measured on 80 tickets",
+        {"success_rate": 0.65, "test_cases": 80},
+    ),
+    (
+        "share-of-errors",
+        "about 30% of the errors are the same missing-field problem",
+        {"success_rate": None},
+    ),
 ]
 
 
