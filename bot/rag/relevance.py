@@ -37,6 +37,7 @@ class Evidence:
     top_similarity: float
     top_question_similarity: float = 0.0  # best cosine similarity of a section question
     top_question_share: float = 0.0  # share of the question's words a section question holds
+    has_vectors: bool = True  # False in the BM25-only ablation: no similarity to ask for
 
     @property
     def coverage(self) -> float:
@@ -54,7 +55,7 @@ def is_relevant(evidence: Evidence) -> bool:
         )
     if evidence.top_question_share >= QUESTION_SHARE:
         return True
-    if evidence.top_similarity < FLOOR_SIMILARITY:
+    if evidence.has_vectors and evidence.top_similarity < FLOOR_SIMILARITY:
         return False  # shared words, but no text of the guide means anything close
     return evidence.top_bm25 >= MIN_BM25 or evidence.top_similarity >= MIN_SIMILARITY
 

@@ -128,6 +128,7 @@ class HybridRetriever:
             top_similarity=own,
             top_question_similarity=max(asked_similarity.values(), default=0.0),
             top_question_share=asked[0][1] if asked else 0.0,
+            has_vectors="vectors" in self.parts,
         )
         return Retrieval(question, query, query_terms, weights, hits, evidence)
 
