@@ -23,6 +23,7 @@ NONE = "none"
 THRESHOLDS = {"failure_cause": (0.8, 0.5), "task": (0.8, 0.6)}
 # Clauses about the prompt work itself ("went through 9 drafts") say nothing of the task.
 _NOT_ABOUT_TASK = re.compile(r"\b(?:prompts?|versions?|drafts?|iterations?|tries)\b", re.I)
+ASKED_EASING = 0.1
 _FILES = {"failure_cause": "causes.jsonl", "task": "tasks.jsonl"}
 _CLAUSE = re.compile(r"[^.;,!?\n()]+(?:\s+(?:and|but|so)\s+[^.;,!?\n()]+)*")
 _SPLIT = re.compile(r"\s+(?:and|but|so|because|when|while)\s+", re.IGNORECASE)
@@ -92,9 +93,12 @@ def best_reading(slot: str, text: str, skip: Sequence[tuple[int, int]] = ()) -> 
     return best
 
 
-def is_sure(slot: str, reading: Reading, strict: bool = False) -> bool:
-    """Whether a reading is confident enough to fill the slot (stricter without a cue)."""
+def is_sure(slot: str, reading: Reading, asked: bool = False) -> bool:
+    """Whether a reading is confident enough to fill the slot.
+
+    A reply to the question for this very slot is about it, so it needs less likeness.
+    """
     confidence, similarity = THRESHOLDS[slot]
-    if strict:
-        confidence, similarity = confidence + 0.15, similarity + 0.1
+    if asked:
+        similarity -= ASKED_EASING
     return reading.confidence >= confidence and reading.similarity >= similarity

@@ -181,7 +181,7 @@ def _by_meaning(scan: Scan, slot: str) -> None:
     reading = best_reading(slot, scan.text, skip=stated)
     if reading is None:
         return
-    if is_sure(slot, reading):
+    if is_sure(slot, reading, asked=scan.pending == slot):
         scan.put(slot, reading.label, reading.span)
     else:
         scan.out.likely.setdefault(slot, reading.label)
