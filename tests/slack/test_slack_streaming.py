@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -53,8 +54,10 @@ def model(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeOpenAI]:
         yield fake
 
 
-@pytest.fixture
-def sender(settings: Settings, chroma_path: Path, model: FakeOpenAI) -> Iterator[SlackSender]:
+@contextmanager
+def app_in_llm_mode(
+    settings: Settings, chroma_path: Path, model: FakeOpenAI
+) -> Iterator[SlackSender]:
     """The app in LLM mode (openai:gpt-4o-mini at the fake model) over the real core."""
     llm = settings.model_copy(
         update={
@@ -71,6 +74,12 @@ def sender(settings: Settings, chroma_path: Path, model: FakeOpenAI) -> Iterator
         yield SlackSender(server.url)
         settle(wsgi.app)
     store.close()
+
+
+@pytest.fixture
+def sender(settings: Settings, chroma_path: Path, model: FakeOpenAI) -> Iterator[SlackSender]:
+    with app_in_llm_mode(settings, chroma_path, model) as running:
+        yield running
 
 
 def streamed_text(slack: FakeSlack) -> str:
@@ -148,3 +157,20 @@ def test_a_private_slash_command_reply_is_not_streamed(
     [hook] = slack.wait_for_method("response_url")
     assert "small adapter matrices" in str(hook.params)
     assert not any(c.method in STREAM_METHODS for c in slack.calls)
+
+
+def test_a_model_that_stalls_mid_stream_is_replaced_and_cannot_append_afterwards(
+    settings: Settings, chroma_path: Path, model: FakeOpenAI, slack: FakeSlack
+) -> None:
+    gate = threading.Event()
+    late = INVENTED[45:] + " More words it wrote after its time was up, far too late."
+    model.then(held_stream([INVENTED[:45]], [late], gate))  # the late part would flush
+    quick = settings.model_copy(update={"llm_timeout_s": 1.0})
+    with app_in_llm_mode(quick, chroma_path, model) as quick_sender:
+        quick_sender.event(P.app_mention(QUESTION, ts="1700.000500"))
+        update = replaced(slack)  # after LLM_TIMEOUT_S, the extractive answer
+        assert "Low-Rank" in update.params["text"]
+        gate.set()  # the model finishes late: nothing more reaches the thread
+        calls_before = len(slack.calls)
+        model.stopping.wait(0.5)
+    assert len(slack.calls) == calls_before
