@@ -77,5 +77,27 @@ def test_a_number_without_a_noun_is_offered_not_filled() -> None:
 def test_an_unsure_cause_is_offered_first_not_filled() -> None:
     from bot.core.slots import choices
 
-    assert [c.value for c in choices("failure_cause", "style")][0] == "style"
-    assert [c.value for c in choices("failure_cause")][0] == "knowledge"
+    assert choices("failure_cause", "style")[0].value == "style"
+    assert choices("failure_cause")[0].value == "knowledge"
+
+
+def test_asked_for_test_cases_a_cause_is_kept_and_test_cases_asked_again() -> None:
+    from datetime import UTC, datetime
+
+    from bot.core.dialogue import step
+    from bot.core.messages import Inbound
+    from bot.core.state import Phase, Tools
+    from bot.engine import decide
+
+    tools = Tools(decide=decide, answer=lambda q: [])
+    state = DialogueState(
+        phase=Phase.collecting,
+        pending="test_cases",
+        asked=["test_cases"],
+        slots={"task": "classification", "success_rate": 0.7},
+    )
+    inbound = Inbound(key=KEY, text="mostly vendor-specific terminology")
+    state, [reply] = step(state, inbound, datetime.now(UTC), tools)
+    assert state.slots["failure_cause"] == "terminology"
+    assert "couldn't read" not in reply.text
+    assert reply.text.startswith("Got it: failure cause terminology (from 'terminology').")
