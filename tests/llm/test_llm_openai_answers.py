@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from fake_openai import FakeOpenAI, garbage, hang, reply, status
 
+from bot.llm.runner import provider_options
 from bot.llm.sink import streaming_to
 from bot.rag.knowledge import KnowledgeBase
 from bot.rag.llm import SYSTEM_PROMPT
@@ -98,3 +100,35 @@ def test_a_streamed_answer_that_is_not_grounded_still_falls_back(
         mode, text = ask(llm_settings)
     assert "".join(chunks) == "A training run costs about $300 [1]."  # shown while written
     assert mode == "extractive" and "$500-$5000+" in text  # then replaced by the channel
+
+
+def test_an_ollama_style_openai_compatible_server_is_reached_with_its_own_model_name(
+    llm_settings: Settings, openai_server: FakeOpenAI
+) -> None:
+    local = llm_settings.model_copy(update={"llm_model": "openai:llama3.1"})
+    openai_server.then(reply(GROUNDED))
+    assert ask(local) == ("llm", GROUNDED)
+    assert openai_server.requests[0]["model"] == "llama3.1"
+
+
+@pytest.mark.parametrize(
+    ("model", "base_url", "expected"),
+    [
+        ("openai:gpt-4o-mini", None, {"timeout": 5.0, "max_retries": 2}),
+        (
+            "openai:llama3.1",
+            "http://127.0.0.1:11434/v1",
+            {"base_url": "http://127.0.0.1:11434/v1", "timeout": 5.0, "max_retries": 2},
+        ),
+        ("ollama:llama3.1", "http://gpu-box:11434", {"base_url": "http://gpu-box:11434"}),
+        ("nosuchprovider:x", None, {}),
+    ],
+    ids=["openai", "openai-compatible-local", "ollama-base-url-only", "unknown"],
+)
+def test_the_provider_gets_the_base_url_and_its_own_timeout_and_retries(
+    indexed: Settings, model: str, base_url: str | None, expected: dict[str, object]
+) -> None:
+    settings = indexed.model_copy(
+        update={"llm_model": model, "llm_base_url": base_url, "llm_timeout_s": 5.0}
+    )
+    assert provider_options(settings) == expected
