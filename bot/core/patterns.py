@@ -35,7 +35,7 @@ TEST_CASES = _c(
 )
 # After a success rate: "64% on 75 emails", "0.74 accuracy over 120 docs", "85% good on 40".
 ON_CASES = re.compile(
-    r"\s*(?:acc\w*|correct\w*|right|good|success\w*|pass\w*|f1|precision)?\s*"
+    r"\s*(?:acc\w*|correct\w*|right|good|success\w*|pass\w*|f1|precision|recall)?\s*"
     r"(?:of\s+(?:the\s+)?(?:time|cases)\s+)?"
     rf"(?:on|over|across|against|from)\s+(?:a\s+|an\s+|the\s+|our\s+|my\s+)?"
     rf"(?:(?:set|sample|batch)\s+of\s+)?{N}(?!\s*(?:%|percent|/|k\b))",
@@ -126,11 +126,12 @@ _CASES = (
 )
 _OF_CASES = rf"(?:(?:of\s+(?:the\s+|our\s+|all\s+)?)?{_CASES}\s+)?"  # "of the cases", "questions"
 _RIGHT = (
-    r"(?:right|correct\w*|accura\w*|acc|f1|success\w*|pass\w*|work\w*|good|ok|fine|valid|usable)"
+    r"(?:right|correct\w*|accura\w*|acc|f1|recall|precision|success\w*|pass\w*|work\w*|good|ok"
+    r"|fine|valid|usable)"
 )
 SUCCESS_AFTER = re.compile(
     rf"\s*{_OF_CASES}"
-    rf"(?:are\s+|is\s+|come\s+out\s+|came\s+out\s+|were\s+|was\s+)?{_RIGHT}\b",
+    rf"(?:are\s+|is\s+|come\s+out\s+|came\s+out\s+|were\s+|was\s+)?(?:[a-z]+ly\s+)?{_RIGHT}\b",
     _I,
 )
 OF_FAILURES = re.compile(

@@ -16,7 +16,8 @@ TASK_PATTERNS: tuple[tuple[str, str], ...] = (
         "classification",
         r"\bclassif\w*|\bcategori[sz]\w*|\btriag\w*|\bsentiment\b|\bintent detection\b"
         r"|\bspam filter\w*|\broute (?:the |our )?tickets\b|\bticket routing\b"
-        r"|\btag(?:ging)? (?:tickets|emails|messages)\b",
+        r"|\btag(?:s|ging)? (?:tickets|emails|messages)\b|\btags? \w+ (?:by|into|with)\b"
+        r"|\bflag(?:s|ging)? (?:risky|spam|fraud\w*|toxic|abusive)\b",
     ),
     (
         "extraction",
@@ -66,7 +67,11 @@ CAUSE_PATTERNS: tuple[tuple[str, str], ...] = (
         r"\bjargon\b|\bterminolog\w*|\bacronyms?\b|\bvocabulary\b|\blingo\b"
         r"|\bdomain (?:words|language|terms)\b|\btechnical terms\b",
     ),
-    ("style", r"\btone\b|\bvoice\b|\bstyle\b|\bbrand\w*|\bsounds? (?:robotic|generic|off)\b"),
+    (
+        "style",
+        r"\btone\b|\bvoice\b|\bstyle\b|\bbrand\w*|\bsounds? (?:robotic|generic|off)\b"
+        r"|\btoo (?:casual\w*|formal\w*|stiff\w*|wordy|verbose|chatty|salesy|robotic)\b",
+    ),
     (
         "reasoning",
         r"\blogic\w*|\bmath\w*|\barithmetic\b|\bcalculat\w*|\breasoning\b|\bmulti[\s-]?step\b",
