@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextvars
 import threading
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as WaitedTooLong
@@ -50,8 +49,9 @@ class GuardedAnswerer:
 
     A hung or paused Chroma must not take the threads that decisions need: a question
     waits at most `deadline_s`, at most `workers` questions wait at once (more are told
-    at once that the knowledge base is unavailable), and after a failure every question
-    fails fast for `cooldown_s` before one is let through to try again.
+    at once that the knowledge base is unavailable), and after a failure only one
+    question at a time goes through to check it (a circuit breaker that probes): the
+    others are told at once, and the first success closes it again.
     """
 
     def __init__(
@@ -60,45 +60,45 @@ class GuardedAnswerer:
         *,
         workers: int = 2,
         deadline_s: float = 10.0,
-        cooldown_s: float = 30.0,
-        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._inner = inner
         self._deadline_s = deadline_s
-        self._cooldown_s = cooldown_s
-        self._clock = clock
         self._slots = threading.BoundedSemaphore(workers)
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="advisor-knowledge")
-        self._open_until = 0.0
+        self._failing = False
+        self._probe = threading.Lock()  # held by the one call checking a failing base
 
     def answer(self, question: str) -> Answer:
         """The inner answer, or KnowledgeUnavailable: fast while open or busy, else in time."""
-        if self._clock() < self._open_until:
-            raise KnowledgeUnavailable("the knowledge base failed recently; not asking it yet")
+        probe = self._failing
+        if probe and not self._probe.acquire(blocking=False):
+            raise KnowledgeUnavailable("the knowledge base is failing; another call checks it")
         if not self._slots.acquire(blocking=False):
+            if probe:
+                self._probe.release()
             raise KnowledgeUnavailable("every knowledge-base call is still waiting on it")
         # the caller's context goes along: a channel's answer sink (bot.llm.sink) is in it
-        future = self._pool.submit(contextvars.copy_context().run, self._call, question)
+        future = self._pool.submit(contextvars.copy_context().run, self._call, question, probe)
         try:
             answer = future.result(timeout=self._deadline_s)
         except WaitedTooLong:
-            self._trip()
+            self._failing = True
             raise KnowledgeUnavailable(
                 f"the knowledge base did not answer within {self._deadline_s:.0f}s"
             ) from None
         except KnowledgeUnavailable:
-            self._trip()
+            self._failing = True
             raise
+        self._failing = False
         return answer
 
-    def _call(self, question: str) -> Answer:
+    def _call(self, question: str, probe: bool) -> Answer:
         try:  # the slot is freed when the call really ends, not when its caller gave up
             return self._inner.answer(question)
         finally:
             self._slots.release()
-
-    def _trip(self) -> None:
-        self._open_until = self._clock() + self._cooldown_s
+            if probe:
+                self._probe.release()
 
 
 def build_store(settings: Settings) -> Store:
