@@ -90,10 +90,6 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
 
-    @property
-    def resolved_database_url(self) -> str:
-        """The SQLAlchemy URL in use: DATABASE_URL, else a SQLite file in data_dir."""
-        if self.database_url:
     @field_validator("knowledge_dirs", mode="before")
     @classmethod
     def _split_folders(cls, value: object) -> object:
@@ -121,6 +117,10 @@ class Settings(BaseSettings):
             folders.append((f"{prefix}/", folder))
         return folders
 
+    @property
+    def resolved_database_url(self) -> str:
+        """The SQLAlchemy URL in use: DATABASE_URL, else a SQLite file in data_dir."""
+        if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'advisor.db').as_posix()}"
 
