@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as WaitedTooLong
@@ -58,7 +59,7 @@ class GuardedAnswerer:
         self,
         inner: Answerer,
         *,
-        workers: int = 2,
+        workers: int = 4,
         deadline_s: float = 10.0,
     ) -> None:
         self._inner = inner
@@ -73,7 +74,7 @@ class GuardedAnswerer:
         probe = self._failing
         if probe and not self._probe.acquire(blocking=False):
             raise KnowledgeUnavailable("the knowledge base is failing; another call checks it")
-        if not self._slots.acquire(blocking=False):
+        if not self._take_slot(probe):
             if probe:
                 self._probe.release()
             raise KnowledgeUnavailable("every knowledge-base call is still waiting on it")
@@ -91,6 +92,15 @@ class GuardedAnswerer:
             raise
         self._failing = False
         return answer
+
+    def _take_slot(self, probe: bool) -> bool:
+        """A free slot: waited for while the base is healthy (a busy moment), not once
+        it is failing (then the waiting calls are hung ones)."""
+        give_up = time.monotonic() + self._deadline_s
+        while not self._slots.acquire(timeout=0.05):
+            if (self._failing and not probe) or time.monotonic() >= give_up:
+                return False
+        return True
 
     def _call(self, question: str, probe: bool) -> Answer:
         try:  # the slot is freed when the call really ends, not when its caller gave up
