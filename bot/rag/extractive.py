@@ -46,6 +46,17 @@ _NUMBER_QUESTION = re.compile(
 )
 
 
+# "How much more / pricier than / how many times" asks for a ratio: a sentence that
+# states one ("1.5x", "2-3x") answers it better than a price list.
+_RATIO_QUESTION = re.compile(
+    r"\bhow\s+(?:much|many\s+times)\s+(?:more|less|cheaper|pricier|faster|slower)\b"
+    r"|\b\w+er\s+than\b|\bmore\s+\w+\s+than\b|\btimes\b",
+    re.IGNORECASE,
+)
+_RATIO = re.compile(r"\b\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)?x\b")
+RATIO_BONUS = 0.15
+
+
 @dataclass(frozen=True)
 class Sentence:
     """A sentence, list item or table row of a chunk, ready to quote."""
@@ -123,7 +134,8 @@ def select(
     value = {t: idf[t] * w for t, w in weights.items() if t in idf}
     if not hits or (sum(value.values()) == 0 and not hits[0].by_question):
         return []  # a section question matched words its text lacks: its lead still answers
-    scored = list(_scored(value, bool(_NUMBER_QUESTION.search(question)), hits))
+    wants = (bool(_NUMBER_QUESTION.search(question)), bool(_RATIO_QUESTION.search(question)))
+    scored = list(_scored(value, wants, hits))
     keys = [(h.chunk.path, h.chunk.section) for h in hits]
     return _pick(scored, max_chars, {t: weights[t] for t in value}, keys, max_sections)
 
@@ -150,9 +162,11 @@ class Scored:
 
 
 def _scored(
-    value: Mapping[str, float], wants_figure: bool, hits: Sequence[Hit]
+    value: Mapping[str, float], wants: tuple[bool, bool], hits: Sequence[Hit]
 ) -> Iterator[Scored]:
-    """Every sentence of the hits: question terms it holds (by IDF), its chunk's rank, length."""
+    """Every sentence of the hits: question terms it holds (by IDF), its chunk's rank, length;
+    `wants` says whether the question asks for a figure and for a ratio."""
+    wants_figure, wants_ratio = wants
     total = sum(value.values()) or 1.0
     best_fused = hits[0].score
     for rank, hit in enumerate(hits):
@@ -168,6 +182,8 @@ def _scored(
             score = match * (1 - PRIOR_WEIGHT + PRIOR_WEIGHT * prior)
             if wants_figure and any(ch.isdigit() for ch in text):
                 score += FIGURE_BONUS
+            if wants_ratio and _RATIO.search(text):
+                score += RATIO_BONUS
             score /= 1 + len(unit_terms) / LENGTH_SCALE
             lead = _lead_bonus(hit, value) if rank == 0 and position == 0 else 0.0
             yield Scored(score + lead, Sentence(rank, position, text), unit_terms, lead)

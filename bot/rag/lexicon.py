@@ -44,6 +44,23 @@ GENERIC_WORDS = _word_set(
 )
 
 
+# Topic words with an everyday meaning at work ("training schedule", "car model",
+# "parking token"): they make a question about the guide only next to a word the
+# guide uses or a specific topic word ("prompt", "rag", "fine-tuning").
+EVERYDAY_TOPIC_WORDS = _word_set(
+    """
+    model models token tokens training trained train trains example examples accuracy
+    evaluation base success instructions maintenance scenario weights parameters
+    iteration iterations translation translating summaries summarization access
+    one question questions ask big classic cloud combine combining compare comparison
+    context decision decisions extract extraction fallback faq forget frequent frequently
+    ignore ignoring label labels legal line lines local measure measuring mistake mistakes
+    ownership paragraph pdf picture published test testing tests ticket tickets trap try
+    trying using version versions whole engineer engineering regional shorthand 90 2024 08
+    """
+)
+
+
 @dataclass(frozen=True)
 class Reading:
     """A question as the lexicon reads it."""
@@ -52,6 +69,7 @@ class Reading:
     content_words: int  # words that carry meaning (no stopwords)
     known_words: int  # of which the index knows (stem, shorthand or corrected typo)
     domain_words: int  # of which are topic words
+    specific_words: int = 0  # of which have no everyday meaning ("prompt", "lora", "ft")
 
 
 def _term(word: str) -> str:
@@ -67,6 +85,7 @@ class Lexicon:
         generic = {_term(w) for w in GENERIC_WORDS}
         heading_terms = {t for h in headings for t in terms(h)}
         self.domain = frozenset(({_term(w) for w in DOMAIN_WORDS} | heading_terms) - generic)
+        self.specific = self.domain - {_term(w) for w in EVERYDAY_TOPIC_WORDS}
         surface = {w for text in texts for w in words(text)}
         self.typo_targets = frozenset(
             w for w in surface if len(w) >= 4 and w not in STOPWORDS and _term(w) in self.domain
@@ -76,7 +95,7 @@ class Lexicon:
         """Normalize a question and count its known and topic words."""
         query = normalize(question, self.typo_targets, self.known)
         spans = shorthand_spans(question)
-        content = known = domain = 0
+        content = known = domain = specific = 0
         position = 0
         lowered = question.lower()
         for word in words(question):
@@ -84,11 +103,12 @@ class Lexicon:
             position = max(position, start + len(word))
             if word in STOPWORDS:
                 continue
-            is_known, is_domain = self._classify(word, start, spans, query.corrections)
+            is_known, is_domain, is_specific = self._classify(word, start, spans, query.corrections)
             content += 1
             known += is_known
             domain += is_domain
-        return Reading(query, content, known, domain)
+            specific += is_specific
+        return Reading(query, content, known, domain, specific)
 
     def _classify(
         self,
@@ -96,10 +116,12 @@ class Lexicon:
         start: int,
         spans: list[tuple[int, int, bool]],
         corrections: dict[str, str],
-    ) -> tuple[bool, bool]:
+    ) -> tuple[bool, bool, bool]:
+        """Whether a word is known, a topic word, and a topic word with no everyday sense."""
         for lo, hi, is_domain in spans:
             if lo <= start < hi:
-                return True, is_domain
+                return True, is_domain, is_domain  # shorthand ("ft", "fine tune") is specific
         word_terms = terms(corrections.get(word, word))
         is_known = any(t in self.known for t in word_terms)
-        return is_known, is_known and any(t in self.domain for t in word_terms)
+        is_domain = is_known and any(t in self.domain for t in word_terms)
+        return is_known, is_domain, is_known and any(t in self.specific for t in word_terms)

@@ -16,11 +16,19 @@ MIN_COVERAGE = 0.5  # share of the question's content words the corpus knows
 MIN_BM25 = 3.0  # best BM25 score of a chunk ...
 MIN_SIMILARITY = 0.45  # ... or best cosine similarity (short questions score low on BM25)
 FLOOR_SIMILARITY = 0.24  # below this, a lexical match is a coincidence of words
-# A weak match: a topic word, and a chunk or a section question close in meaning,
-# but too few known words or too low scores to be sure. Answered as the closest match.
-WEAK_SIMILARITY = 0.35
-WEAK_QUESTION_SIMILARITY = 0.6  # short questions sit close to anything: a higher bar
-WEAK_COVERAGE = 0.34
+# Words the guide never uses are the best sign of another subject ("fine tune my
+# resume", "token for the parking garage"): with one, the question must also be
+# close in meaning to a chunk or a section question; with two or more, very close.
+# Calibrated on dev off-topic questions that share topic words (off200+).
+UNKNOWN_SIMILARITY = 0.5
+UNKNOWNS_SIMILARITY = 0.7
+# A weak match: a topic word, all but one word known to the guide, and a chunk or a
+# section question close in meaning, but scores too low to be sure. Answered as the
+# closest match; one shared topic word ("price", "training") is never enough.
+WEAK_SIMILARITY = 0.45
+WEAK_QUESTION_SIMILARITY = 0.5
+WEAK_COVERAGE = 0.5
+WEAK_MAX_UNKNOWN = 1
 # A section question this close in meaning covers the question even without topic words.
 QUESTION_SIMILARITY = 0.8
 QUESTION_SHARE = 0.75  # ... or that shares this much of its words (by weight), with a topic word
@@ -38,16 +46,38 @@ class Evidence:
     top_question_similarity: float = 0.0  # best cosine similarity of a section question
     top_question_share: float = 0.0  # share of the question's words a section question holds
     has_vectors: bool = True  # False in the BM25-only ablation: no similarity to ask for
+    specific_words: int | None = None  # topic words with no everyday sense; None: all are
 
     @property
     def coverage(self) -> float:
         """Share of the question's content words that the corpus knows."""
         return self.known_words / self.content_words if self.content_words else 0.0
 
+    @property
+    def unknown_words(self) -> int:
+        """Content words of the question that the corpus never uses."""
+        return self.content_words - self.known_words
+
+    @property
+    def closeness(self) -> float:
+        """Best cosine similarity of a chunk or a section question."""
+        return max(self.top_similarity, self.top_question_similarity)
+
+
+def _unknowns_explained(evidence: Evidence) -> bool:
+    """True unless the question has words the guide never uses and nothing close in meaning."""
+    if not evidence.has_vectors or evidence.unknown_words == 0:
+        return True
+    specific = evidence.domain_words if evidence.specific_words is None else evidence.specific_words
+    if specific > 0:
+        return True  # "prompt", "rag", "ft": the unknown words are likely typos or slang
+    bar = UNKNOWN_SIMILARITY if evidence.unknown_words == 1 else UNKNOWNS_SIMILARITY
+    return evidence.closeness >= bar
+
 
 def is_relevant(evidence: Evidence) -> bool:
     """True when the knowledge base can answer the question."""
-    if evidence.coverage < MIN_COVERAGE:
+    if evidence.coverage < MIN_COVERAGE or not _unknowns_explained(evidence):
         return False
     if evidence.domain_words == 0:
         return max(evidence.top_question_similarity, evidence.top_question_share) >= (
@@ -65,8 +95,8 @@ def is_weak_match(evidence: Evidence) -> bool:
     the best section is then offered as the closest match rather than withheld."""
     if is_relevant(evidence) or evidence.domain_words == 0:
         return False
-    if evidence.coverage < WEAK_COVERAGE:
-        return False  # mostly words the guide never uses: another subject
+    if evidence.coverage < WEAK_COVERAGE or evidence.unknown_words > WEAK_MAX_UNKNOWN:
+        return False  # words the guide never uses: another subject
     return (
         evidence.top_similarity >= WEAK_SIMILARITY
         or evidence.top_question_similarity >= WEAK_QUESTION_SIMILARITY

@@ -31,7 +31,7 @@ VECTOR_WEIGHT = 0.5
 CANDIDATES = 20
 GENERAL_WEIGHT = 0.5  # weight of a question word that is not a topic word ("enough")
 QUESTION_WEIGHT = 0.5  # RRF weight of the section-questions BM25 list
-QUESTION_MIN_SHARE = 0.7  # share of the question's weight a section question must share
+QUESTION_MIN_SHARE = 0.5  # share of the question's weight a section question must share
 # The parts of the hybrid, all on by default; ablations switch some off.
 PARTS = frozenset({"bm25", "vectors", "questions"})
 
@@ -129,6 +129,7 @@ class HybridRetriever:
             top_question_similarity=max(asked_similarity.values(), default=0.0),
             top_question_share=asked[0][1] if asked else 0.0,
             has_vectors="vectors" in self.parts,
+            specific_words=reading.specific_words,
         )
         return Retrieval(question, query, query_terms, weights, hits, evidence)
 

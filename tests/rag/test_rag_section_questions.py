@@ -128,15 +128,21 @@ def test_an_index_of_the_previous_schema_is_rebuilt_with_its_questions(tmp_path:
 
 
 def test_a_weak_match_is_labelled_as_the_closest_match(asked_kb: KnowledgeBase) -> None:
-    answer = asked_kb.answer("is the weather good for fine-tuning")
+    answer = asked_kb.answer("anyone regret training too soon")
     assert not answer.abstained
     assert answer.answer.startswith(CLOSEST_MATCH) and len(answer.sources) == 1
+
+
+def test_one_shared_topic_word_is_not_a_closest_match(asked_kb: KnowledgeBase) -> None:
+    assert asked_kb.answer("is the weather good for fine-tuning").abstained
 
 
 @pytest.mark.parametrize(
     ("evidence", "weak"),
     [
-        (Evidence(4, 2, 1, 1.0, 0.40), True),  # a topic word, close in meaning, low scores
+        (Evidence(4, 3, 1, 1.0, 0.40, 0.55), True),  # close to a section question, low scores
+        (Evidence(4, 3, 1, 1.0, 0.40), False),  # one shared topic word is not enough
+        (Evidence(4, 2, 1, 1.0, 0.40, 0.55), False),  # two words the guide never uses
         (Evidence(4, 1, 1, 1.0, 0.40), False),  # mostly words the guide never uses
         (Evidence(4, 4, 2, 5.0, 0.60), False),  # a sure match is not weak
         (Evidence(4, 1, 0, 1.0, 0.40), False),  # no topic word: off topic, abstain
