@@ -49,3 +49,35 @@ def test_the_lexicon_counts_known_and_topic_words(
 ) -> None:
     reading = lexicon.read(question)
     assert (reading.content_words, reading.known_words, reading.domain_words) == counts
+
+
+def unknowns(known: int, specific: int, closeness: float) -> Evidence:
+    """Four content words, two of them topic words, good lexical scores."""
+    return Evidence(4, known, 2, 6.0, closeness, closeness, specific_words=specific)
+
+
+@pytest.mark.parametrize(
+    ("case", "relevant"),
+    [
+        (unknowns(3, 0, 0.35), False),  # "token for the parking garage": everyday topic word
+        (unknowns(3, 0, 0.5), True),  # one unknown word, but close in meaning to the guide
+        (unknowns(2, 0, 0.6), False),  # two unknown words need to be very close
+        (unknowns(2, 1, 0.35), True),  # "prompt" beside slang: the unknown words are noise
+        (unknowns(4, 0, 0.35), True),  # every word known: the usual scores decide
+    ],
+    ids=["one-unknown-far", "one-unknown-close", "two-unknown", "specific-word", "all-known"],
+)
+def test_words_the_guide_never_uses_need_a_specific_topic_word_or_closeness(
+    case: Evidence, relevant: bool
+) -> None:
+    assert is_relevant(case) is relevant
+
+
+@pytest.mark.parametrize(
+    ("question", "specific"),
+    [("how much does ft cost", 1), ("what model should i buy", 0), ("which ft model", 1)],
+)
+def test_the_lexicon_tells_specific_topic_words_from_everyday_ones(
+    lexicon: Lexicon, question: str, specific: int
+) -> None:
+    assert lexicon.read(question).specific_words == specific
