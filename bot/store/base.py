@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
+from bot.core.records import ThreadRecord
+
 
 @dataclass(frozen=True)
 class DecisionRecord:
@@ -80,6 +82,32 @@ class Store(Protocol):
     def record_decision(self, record: DecisionRecord) -> None: ...
 
     def recent_decisions(self, user: str, limit: int = 5) -> list[DecisionRecord]: ...
+
+    def save_record(self, record: ThreadRecord) -> tuple[ThreadRecord, bool]:
+        """Store a decision record once per source message: (the stored one, True if new)."""
+        ...
+
+    def set_record_message(self, record_id: int, message_ts: str, permalink: str | None) -> None:
+        """Where the record was posted in its thread."""
+        ...
+
+    def delete_record(self, record_id: int) -> None: ...
+
+    def update_record(self, record: ThreadRecord, revision: int) -> ThreadRecord | None:
+        """Replace record `record.id` if it is still at `revision`; None when it moved on."""
+        ...
+
+    def thread_record(self, channel: str, thread_ts: str) -> ThreadRecord | None:
+        """The newest record saved in a thread, or None."""
+        ...
+
+    def channel_records(self, channel: str, limit: int = 10) -> list[ThreadRecord]:
+        """A channel's records, newest first."""
+        ...
+
+    def user_records(self, user: str, limit: int = 10) -> list[ThreadRecord]:
+        """Records a person asked for or saved, newest first."""
+        ...
 
     def close(self) -> None: ...
 

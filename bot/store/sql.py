@@ -21,6 +21,7 @@ from sqlalchemy import (
     event,
     insert,
     inspect,
+    or_,
     select,
     text,
     update,
@@ -31,6 +32,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.schema import CreateIndex, CreateTable
 
+from bot.core.records import ThreadRecord
 from bot.store.base import DecisionRecord, FeedbackRecord
 from bot.store.tables import Tables, build_tables
 
@@ -358,6 +360,99 @@ class SqlStore:
             for r in self._rows(query)
         ]
 
+    # --- decision records ---------------------------------------------------------------
+
+    def save_record(self, record: ThreadRecord) -> tuple[ThreadRecord, bool]:
+        """Insert once per (channel, source message); a repeat returns the stored record."""
+        table = self._tables.records
+        stmt = (
+            self._dialect()
+            .insert(table)
+            .values(**_record_row(record, revision=1))
+            .on_conflict_do_nothing()
+            .returning(table.c.id)
+        )
+
+        def run() -> int | None:
+            with self._engine.begin() as conn:
+                return conn.execute(stmt).scalar_one_or_none()
+
+        try:
+            new_id = self._retry(run)
+        except IntegrityError:  # a racing insert that slipped past ON CONFLICT
+            new_id = None
+        if new_id is not None:
+            return record.model_copy(update={"id": new_id, "revision": 1}), True
+        where = (table.c.channel == record.channel, table.c.source_ts == record.source_ts)
+        found = self._records(select(table).where(*where).limit(1))
+        if not found:
+            raise RuntimeError("a decision record was neither inserted nor found")
+        return found[0], False
+
+    def set_record_message(self, record_id: int, message_ts: str, permalink: str | None) -> None:
+        table = self._tables.records
+        values = {"message_ts": message_ts, "permalink": permalink}
+        self._write(update(table).where(table.c.id == record_id).values(**values))
+
+    def delete_record(self, record_id: int) -> None:
+        table = self._tables.records
+        self._write(delete(table).where(table.c.id == record_id))
+
+    def update_record(self, record: ThreadRecord, revision: int) -> ThreadRecord | None:
+        """One conditional UPDATE: of two racing updates over the same revision, one wins."""
+        table = self._tables.records
+        row = _record_row(record, revision=revision + 1)
+        for kept in ("id", "channel", "source_ts", "created_at"):
+            row.pop(kept, None)
+        stmt = (
+            update(table)
+            .where(table.c.id == record.id, table.c.revision == revision)
+            .values(**row)
+            .returning(table.c.id)
+        )
+
+        def run() -> bool:
+            with self._engine.begin() as conn:
+                return conn.execute(stmt).first() is not None
+
+        if not self._retry(run):
+            return None
+        return record.model_copy(update={"revision": revision + 1})
+
+    def thread_record(self, channel: str, thread_ts: str) -> ThreadRecord | None:
+        table = self._tables.records
+        query = (
+            select(table)
+            .where(table.c.channel == channel, table.c.thread_ts == thread_ts)
+            .order_by(table.c.created_at.desc(), table.c.id.desc())
+            .limit(1)
+        )
+        found = self._records(query)
+        return found[0] if found else None
+
+    def channel_records(self, channel: str, limit: int = 10) -> list[ThreadRecord]:
+        table = self._tables.records
+        query = (
+            select(table)
+            .where(table.c.channel == channel)
+            .order_by(table.c.created_at.desc(), table.c.id.desc())
+            .limit(limit)
+        )
+        return self._records(query)
+
+    def user_records(self, user: str, limit: int = 10) -> list[ThreadRecord]:
+        table = self._tables.records
+        query = (
+            select(table)
+            .where(or_(table.c.saved_by == user, table.c.asked_by == user))
+            .order_by(table.c.created_at.desc(), table.c.id.desc())
+            .limit(limit)
+        )
+        return self._records(query)
+
+    def _records(self, query: Any) -> list[ThreadRecord]:
+        return [_record_of(row) for row in self._rows(query)]
+
     def close(self) -> None:
         self._engine.dispose()
 
@@ -380,6 +475,38 @@ class SqlStore:
                 return list(conn.execute(query))
 
         return self._retry(run)
+
+
+def _record_row(record: ThreadRecord, revision: int) -> dict[str, Any]:
+    """A record as a row: the columns it is looked up by, and the whole record as JSON."""
+    body = record.model_dump(mode="json", exclude={"id", "revision", "message_ts", "permalink"})
+    return {
+        "workspace": record.workspace,
+        "channel": record.channel,
+        "thread_ts": record.thread_ts,
+        "source_ts": record.source_ts,
+        "asked_by": record.asked_by,
+        "saved_by": record.saved_by,
+        "approach": record.approach.value,
+        "revision": revision,
+        "created_at": _naive_utc(record.created_at),
+        "updated_at": _naive_utc(record.updated_at) if record.updated_at else None,
+        "message_ts": record.message_ts,
+        "permalink": record.permalink,
+        "body": body,
+    }
+
+
+def _record_of(row: Any) -> ThreadRecord:
+    columns = {
+        "id": row.id,
+        "revision": row.revision,
+        "message_ts": row.message_ts,
+        "permalink": row.permalink,
+        "created_at": _aware(row.created_at),
+        "updated_at": _aware(row.updated_at) if row.updated_at else None,
+    }
+    return ThreadRecord.model_validate({**dict(row.body), **columns})
 
 
 def _transient(exc: OperationalError) -> bool:

@@ -28,10 +28,11 @@ class Tables:
     in_flight: Table
     feedback: Table
     decisions: Table
+    records: Table
 
 
 def build_tables(prefix: str) -> Tables:
-    """The tables: dialogue states, claimed and in-flight events, feedback and decisions."""
+    """The tables: dialogue states, claimed and in-flight events, feedback, decisions, records."""
     metadata = MetaData()
     states = Table(
         f"{prefix}dialogue_state",
@@ -82,4 +83,28 @@ def build_tables(prefix: str) -> Tables:
         Column("created_at", DateTime, nullable=False),
         Index(f"{prefix}decision_user", "user", "created_at"),
     )
-    return Tables(metadata, states, events, in_flight, feedback, decisions)
+    records = Table(  # decision records saved in channel threads (bot.core.records)
+        f"{prefix}thread_record",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("workspace", String(64), nullable=False),
+        Column("channel", String(64), nullable=False),
+        Column("thread_ts", String(64), nullable=False),
+        Column("source_ts", String(64), nullable=False),
+        Column("asked_by", String(255)),
+        Column("saved_by", String(255), nullable=False),
+        Column("approach", String(32), nullable=False),
+        Column("revision", Integer, nullable=False),
+        Column("created_at", DateTime, nullable=False),
+        Column("updated_at", DateTime),
+        Column("message_ts", String(64)),
+        Column("permalink", Text),
+        Column("body", _Json, nullable=False),
+        # One record per recommendation message: a second click or a redelivery finds it.
+        Index(f"{prefix}thread_record_source", "channel", "source_ts", unique=True),
+        Index(f"{prefix}thread_record_thread", "channel", "thread_ts"),
+        Index(f"{prefix}thread_record_channel", "channel", "created_at"),
+        Index(f"{prefix}thread_record_saved_by", "saved_by", "created_at"),
+        Index(f"{prefix}thread_record_asked_by", "asked_by", "created_at"),
+    )
+    return Tables(metadata, states, events, in_flight, feedback, decisions, records)
