@@ -33,6 +33,7 @@ class Chunk:
     heading_path: str
     index: int  # position in its document
     questions: tuple[str, ...] = ()  # its section's questions (on the section's first chunk)
+    anchors: tuple[str, ...] = ()  # per question: snippet of the answering sentence, or ""
 
     @property
     def body(self) -> str:
@@ -45,7 +46,7 @@ def chunk_document(doc: Document, max_chars: int = MAX_CHARS) -> list[Chunk]:
     chunks: list[Chunk] = []
     seen: set[str] = set()
     for section in doc.sections:
-        asked = section.questions
+        asked, anchors = section.questions, section.anchors
         for heading_path, body in _section_pieces(doc, section, max_chars):
             text = f"{heading_path}\n\n{body}"
             cid = chunk_id(doc.path, text)
@@ -63,9 +64,10 @@ def chunk_document(doc: Document, max_chars: int = MAX_CHARS) -> list[Chunk]:
                     heading_path=heading_path,
                     index=len(chunks),
                     questions=asked,
+                    anchors=anchors,
                 )
             )
-            asked = ()  # a hit on a question returns the section's first chunk
+            asked, anchors = (), ()  # a hit on a question returns the section's first chunk
     return chunks
 
 

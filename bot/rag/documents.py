@@ -15,6 +15,7 @@ from pathlib import PurePosixPath
 import yaml
 
 from bot.core.ports import HEADING_PATH_SEPARATOR
+from bot.rag.text import folded
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$")
@@ -38,6 +39,8 @@ class Section:
     heading: str
     body: str
     questions: tuple[str, ...] = ()  # what people ask that this section answers
+    # per question: a snippet of the body sentence that answers it ("" = the section)
+    anchors: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,7 +67,7 @@ def parse_document(path: str, text: str) -> Document:
     declared = _declared_sections(path, meta)
     sections = _sections(lines, title, declared, intro_id=slugify(PurePosixPath(path).stem))
     asked = _section_questions(path, meta)
-    sections = [replace(s, questions=asked.get(s.id, ())) for s in sections]
+    sections = [_with_questions(path, s, asked.get(s.id, [])) for s in sections]
     return Document(path=path, title=title, sections=sections)
 
 
@@ -92,17 +95,46 @@ def _declared_sections(path: str, meta: dict[str, object]) -> dict[str, str]:
     return {_norm_heading(str(heading)): str(sid) for sid, heading in sections.items()}
 
 
-def _section_questions(path: str, meta: dict[str, object]) -> dict[str, tuple[str, ...]]:
-    """section id -> the questions it answers, from the front matter's `questions`."""
+def _section_questions(path: str, meta: dict[str, object]) -> dict[str, list[tuple[str, str]]]:
+    """section id -> (question, anchor) pairs, from the front matter's `questions`.
+
+    An item is a question, or `{q: question, a: anchor}` where the anchor is a
+    verbatim snippet of the body sentence that answers it.
+    """
     asked = meta.get("questions") or {}
     if not isinstance(asked, dict):
         raise DocumentError(f"{path}: front matter `questions` must map section ids to lists")
-    out: dict[str, tuple[str, ...]] = {}
+    out: dict[str, list[tuple[str, str]]] = {}
     for sid, items in asked.items():
         if not isinstance(items, list):
             raise DocumentError(f"{path}: `questions: {sid}` must be a list of questions")
-        out[str(sid)] = tuple(str(q).strip() for q in items if str(q).strip())
+        pairs = [_question_item(path, str(sid), item) for item in items]
+        out[str(sid)] = [(q, a) for q, a in pairs if q]
     return out
+
+
+def _question_item(path: str, sid: str, item: object) -> tuple[str, str]:
+    if isinstance(item, dict):
+        question, anchor = item.get("q"), item.get("a", "")
+        if not isinstance(question, str) or not isinstance(anchor, str):
+            raise DocumentError(
+                f"{path}: `questions: {sid}` items are questions or {{q: question, a: snippet}}"
+            )
+        return question.strip(), anchor.strip()
+    return str(item).strip(), ""
+
+
+def _with_questions(path: str, section: Section, pairs: list[tuple[str, str]]) -> Section:
+    """The section with its questions; each anchor must be in the section's own text."""
+    body = folded(section.body)
+    for question, anchor in pairs:
+        if anchor and folded(anchor) not in body:
+            raise DocumentError(
+                f"{path}: the answer {anchor!r} to {question!r} is not in section {section.id}"
+            )
+    return replace(
+        section, questions=tuple(q for q, _ in pairs), anchors=tuple(a for _, a in pairs)
+    )
 
 
 def _norm_heading(heading: str) -> str:

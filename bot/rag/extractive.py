@@ -7,8 +7,11 @@ quoted, so an answer never strays to another topic. Each sentence is scored by
 the question terms it contains (weighted by IDF), the rank of its chunk, and
 whether it has a figure when the question asks for one; a section's first
 sentence states its main answer, so it leads when the section matched through
-its questions or its heading. The lead and at most two supporting sentences,
-at most ANSWER_CHARS in all, are shown in reading order with numbered citations.
+its questions or its heading, unless the matched question names the sentence
+that answers it (`{q, a}` in the front matter): then that sentence leads. The
+lead comes first, then at most two supporting sentences in reading order (a
+short section is quoted whole, in order), at most ANSWER_CHARS in all, with
+numbered citations.
 """
 
 from __future__ import annotations
@@ -18,11 +21,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from bot.rag.retrieval import Hit
-from bot.rag.text import terms
+from bot.rag.text import folded, terms
 
 ANSWER_CHARS = 600
 MAX_SENTENCES = 3  # the answer and at most two supporting sentences
 LEAD_BONUS = 0.3  # for the top section's first sentence (its main answer) ...
+ANCHOR_BONUS = 0.5  # ... or for the sentence its matched question names as the answer
 WEAK_LEAD_BONUS = 0.0  # ... less when the section matched on its body words only
 REPEAT_SHARE = 0.8  # a sentence sharing more of its terms with a chosen one repeats it
 OTHER_SECTION_RATIO = 0.8  # a second section's sentence must score this share of the lead's
@@ -146,6 +150,23 @@ def _lead_bonus(hit: Hit, value: Mapping[str, float]) -> float:
     return LEAD_BONUS if named else WEAK_LEAD_BONUS
 
 
+def _anchored(hits: Sequence[Hit]) -> tuple[tuple[str, str], str] | None:
+    """(section, snippet) when the top hit matched a question that names the sentence
+    answering it, and that sentence is among the hits (else the usual lead applies)."""
+    top = hits[0]
+    if not top.anchor:
+        return None
+    snippet = folded(top.anchor)
+    for hit in hits:
+        if _key(hit) == _key(top) and any(snippet in folded(t) for t in sentences(hit.chunk.body)):
+            return _key(top), snippet
+    return None
+
+
+def _key(hit: Hit) -> tuple[str, str]:
+    return hit.chunk.path, hit.chunk.section
+
+
 @dataclass(frozen=True)
 class Scored:
     """A sentence with its score and terms."""
@@ -169,6 +190,7 @@ def _scored(
     wants_figure, wants_ratio = wants
     total = sum(value.values()) or 1.0
     best_fused = hits[0].score
+    anchored = _anchored(hits)
     for rank, hit in enumerate(hits):
         prior = hit.score / best_fused if best_fused else 0.0
         heading = value.keys() & set(terms(hit.chunk.heading_path))
@@ -185,7 +207,11 @@ def _scored(
             if wants_ratio and _RATIO.search(text):
                 score += RATIO_BONUS
             score /= 1 + len(unit_terms) / LENGTH_SCALE
-            lead = _lead_bonus(hit, value) if rank == 0 and position == 0 else 0.0
+            if anchored is not None:  # the matched question names its answer sentence
+                named = anchored[0] == _key(hit) and anchored[1] in folded(text)
+                lead = ANCHOR_BONUS if named else 0.0
+            else:
+                lead = _lead_bonus(hit, value) if rank == 0 and position == 0 else 0.0
             yield Scored(score + lead, Sentence(rank, position, text), unit_terms, lead)
 
 
@@ -209,6 +235,7 @@ def _pick(
     if first.score <= 0:
         return []
     chosen = _small_section(scored, first) or [first]
+    small = len(chosen) > 1
     used = sum(len(c.sentence.text) + 5 for c in chosen)
     total = sum(weights.values()) or 1.0
     while len(chosen) < MAX_SENTENCES:
@@ -235,7 +262,11 @@ def _pick(
             break
         chosen.append(best)
         used += len(best.sentence.text) + 5
-    return sorted((c.sentence for c in chosen), key=lambda s: (s.hit, s.position))
+    in_order = sorted((c.sentence for c in chosen), key=lambda s: (s.hit, s.position))
+    if small:
+        return in_order  # a short section quoted whole keeps its own order
+    # the sentence that answers leads; what supports it follows in reading order
+    return [first.sentence, *(s for s in in_order if s is not first.sentence)]
 
 
 def _small_section(scored: list[Scored], first: Scored) -> list[Scored]:

@@ -30,7 +30,7 @@ from bot.rag.index_ids import question_id
 from bot.settings import Settings
 
 # Bump when chunking or metadata change: an index with another schema is rebuilt.
-SCHEMA = "advisor-chunks-3"  # 3: section questions stored as their own entries
+SCHEMA = "advisor-chunks-4"  # 3: section questions as their own entries; 4: with anchors
 _BATCH = 1024
 QUESTION = "question"  # metadata kind of a section question's entry
 
@@ -187,12 +187,13 @@ class ChunkIndex:
         rows = list(
             zip(result["ids"], result["documents"] or [], result["metadatas"] or [], strict=True)
         )
-        asked: dict[str, list[tuple[int, str]]] = {}
+        asked: dict[str, list[tuple[int, str, str]]] = {}
         for _, text, meta in rows:
             if meta.get("kind") == QUESTION:
-                asked.setdefault(str(meta["parent"]), []).append((int(str(meta["index"])), text))
+                entry = (int(str(meta["index"])), text, str(meta.get("anchor", "")))
+                asked.setdefault(str(meta["parent"]), []).append(entry)
         chunks = (
-            _chunk(cid, text, meta, tuple(q for _, q in sorted(asked.get(cid, []))))
+            _chunk(cid, text, meta, sorted(asked.get(cid, [])))
             for cid, text, meta in rows
             if meta.get("kind") != QUESTION
         )
@@ -244,9 +245,10 @@ def _entries(chunk: Chunk, file_hash: str) -> list[tuple[str, str, dict[str, str
     """The chunk's own entry, then one small entry per question pointing back to it."""
     meta = _metadata(chunk, file_hash)
     entries = [(chunk.id, chunk.text, meta)]
-    for n, question in enumerate(chunk.questions):
+    anchors = chunk.anchors or ("",) * len(chunk.questions)
+    for n, (question, anchor) in enumerate(zip(chunk.questions, anchors, strict=True)):
         asked: dict[str, str | int] = {"kind": QUESTION, "parent": chunk.id, "index": n}
-        asked |= {"path": chunk.path, "file_hash": file_hash}
+        asked |= {"path": chunk.path, "file_hash": file_hash, "anchor": anchor}
         entries.append((question_id(chunk.id, n), question, asked))
     return entries
 
@@ -264,7 +266,7 @@ def _metadata(chunk: Chunk, file_hash: str) -> dict[str, str | int]:
     }
 
 
-def _chunk(cid: str, text: str, meta: Any, questions: tuple[str, ...]) -> Chunk:
+def _chunk(cid: str, text: str, meta: Any, asked: list[tuple[int, str, str]]) -> Chunk:
     return Chunk(
         id=cid,
         text=text,
@@ -274,5 +276,6 @@ def _chunk(cid: str, text: str, meta: Any, questions: tuple[str, ...]) -> Chunk:
         heading=str(meta["heading"]),
         heading_path=str(meta["heading_path"]),
         index=int(meta["index"]),
-        questions=questions,
+        questions=tuple(q for _, q, _ in asked),
+        anchors=tuple(a for _, _, a in asked),
     )

@@ -14,3 +14,9 @@ def parent_id(entry_id: str) -> tuple[str, bool]:
     """(chunk id, whether the entry was one of its questions)."""
     parent, mark, _ = entry_id.partition(QUESTION_MARK)
     return parent, bool(mark)
+
+
+def question_number(entry_id: str) -> int | None:
+    """Which of its chunk's questions an entry is (None for a chunk's own entry)."""
+    _, mark, number = entry_id.partition(QUESTION_MARK)
+    return int(number) if mark and number.isdigit() else None

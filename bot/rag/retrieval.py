@@ -12,11 +12,11 @@ relevance test decides whether the knowledge base covers it at all.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.rag.bm25 import BM25
 from bot.rag.chunking import Chunk
-from bot.rag.index_ids import parent_id
+from bot.rag.index_ids import parent_id, question_number
 from bot.rag.lexicon import Lexicon
 from bot.rag.query import NormalizedQuery
 from bot.rag.relevance import Evidence, is_relevant, is_weak_match
@@ -46,6 +46,7 @@ class Hit:
     similarity: float
     asked: float = 0.0  # share of the question held by its best section question, 0 if none
     asked_similarity: float = 0.0  # best cosine similarity of one of its questions
+    anchor: str = ""  # the matched question's answer snippet, if it names one
 
     @property
     def by_question(self) -> bool:
@@ -106,6 +107,15 @@ class HybridRetriever:
         # Section questions are read like a user's question (shorthand, synonyms), so
         # "custom training" in one and "fine-tuning" in the other still meet.
         self._asked_parent = [i for i, _ in asked]
+        self._asked_anchor = (
+            [
+                (c.anchors[n] if n < len(c.anchors) else "")
+                for c in self.chunks
+                for n in range(len(c.questions))
+            ]
+            if asked
+            else []
+        )
         self._asked_terms = [frozenset(terms(self.lexicon.read(q).query.text)) for _, q in asked]
         self.asked = BM25([sorted(t) for t in self._asked_terms])
 
@@ -126,30 +136,34 @@ class HybridRetriever:
             domain_words=reading.domain_words,
             top_bm25=max(self.bm25.scores(query_terms).values(), default=0.0),
             top_similarity=own,
-            top_question_similarity=max(asked_similarity.values(), default=0.0),
+            top_question_similarity=max((s for s, _ in asked_similarity.values()), default=0.0),
             top_question_share=asked[0][1] if asked else 0.0,
             has_vectors="vectors" in self.parts,
             specific_words=reading.specific_words,
         )
         return Retrieval(question, query, query_terms, weights, hits, evidence)
 
-    def _asked(self, text: str, weights: dict[str, float]) -> list[tuple[int, float]]:
+    def _asked(self, text: str, weights: dict[str, float]) -> list[tuple[int, float, str]]:
         """Chunks ranked by their best-matching section question, best first: by the
-        share of the question's words (weighted by IDF and topic) that it holds."""
+        share of the question's words (weighted by IDF and topic) that it holds, with
+        that question's answer snippet ("" when it has none)."""
         value = self._word_values(text, weights)
         total = sum(v for _, v in value) or 1.0
         flat = [t for word, _ in value for t in word]
-        best: dict[int, tuple[float, float]] = {}
+        best: dict[int, tuple[float, float, int]] = {}
         for entry, found in self.asked.top(flat, 4 * CANDIDATES, weights):
             held = self._asked_terms[entry]
             share = sum(v for word, v in value if word & held) / total
             if share < QUESTION_MIN_SHARE:
                 continue  # one common word ("model") in common is not the same question
             parent = self._asked_parent[entry]
-            best[parent] = max(best.get(parent, (0.0, 0.0)), (share, found))
+            best[parent] = max(best.get(parent, (0.0, 0.0, -1)), (share, found, -entry))
         # by share, then by BM25: of two questions holding every word, the closer one
         ranked = sorted(best.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
-        return [(index, share) for index, (share, _) in ranked[:CANDIDATES]]
+        return [
+            (index, share, self._asked_anchor[-entry])
+            for index, (share, _, entry) in ranked[:CANDIDATES]
+        ]
 
     def _word_values(
         self, text: str, weights: dict[str, float]
@@ -170,13 +184,15 @@ class HybridRetriever:
         """The weight of a question word no section question has: the rarest word's."""
         return max(self.asked.idf.values(), default=1.0)
 
-    def _vectors(self, text: str) -> tuple[list[tuple[int, float]], dict[int, float], float]:
+    def _vectors(
+        self, text: str
+    ) -> tuple[list[tuple[int, float]], dict[int, tuple[float, str]], float]:
         """Chunks ranked by their nearest entry (the chunk or one of its questions),
-        each chunk's best question similarity, and the best similarity of a chunk's
-        own text (short questions score high on anything: relevance uses this one)."""
+        each chunk's best question (similarity, answer snippet), and the best similarity
+        of a chunk's own text (short questions score high on anything: relevance uses it)."""
         found = self._vector_search(text, min(2 * CANDIDATES, 4 * len(self.chunks)))
         best: dict[int, float] = {}
-        by_question: dict[int, float] = {}
+        by_question: dict[int, tuple[float, str]] = {}
         own = 0.0
         for entry, sim in found:
             cid, is_question = parent_id(entry)
@@ -185,37 +201,50 @@ class HybridRetriever:
             index = self._by_id[cid]
             best[index] = max(best.get(index, -1.0), sim)
             if is_question:
-                by_question[index] = max(by_question.get(index, -1.0), sim)
+                if sim > by_question.get(index, (-1.0, ""))[0]:
+                    by_question[index] = (sim, self._anchor_of(index, question_number(entry)))
             else:
                 own = max(own, sim)
         ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))[:CANDIDATES]
         return ranked, by_question, own
 
+    def _anchor_of(self, index: int, number: int | None) -> str:
+        anchors = self.chunks[index].anchors
+        return anchors[number] if number is not None and number < len(anchors) else ""
+
     def _fuse(
         self,
         lexical: list[tuple[int, float]],
-        asked: list[tuple[int, float]],
+        asked: list[tuple[int, float, str]],
         vector: list[tuple[int, float]],
-        asked_similarity: dict[int, float],
+        asked_similarity: dict[int, tuple[float, str]],
     ) -> list[Hit]:
         """Reciprocal rank fusion of the ranked lists."""
         fused: dict[int, float] = {}
-        lists = ((BM25_WEIGHT, lexical), (QUESTION_WEIGHT, asked), (VECTOR_WEIGHT, vector))
+        shares = [(index, share) for index, share, _ in asked]
+        lists = ((BM25_WEIGHT, lexical), (QUESTION_WEIGHT, shares), (VECTOR_WEIGHT, vector))
         for weight, ranked in lists:
             for rank, (index, found) in enumerate(ranked):
                 # a section question counts as much of a vote as it shares of the question
-                vote = weight * (found if ranked is asked else 1.0)
+                vote = weight * (found if ranked is shares else 1.0)
                 fused[index] = fused.get(index, 0.0) + vote / (RRF_K + rank + 1)
-        bm25, by_question, similarity = dict(lexical), dict(asked), dict(vector)
+        bm25, similarity = dict(lexical), dict(vector)
+        by_question = {index: (share, anchor) for index, share, anchor in asked}
         order = sorted(fused, key=lambda i: (-fused[i], i))
-        return [
-            Hit(
+        hits = []
+        for i in order:
+            share, anchor = by_question.get(i, (0.0, ""))
+            asked_sim, vector_anchor = asked_similarity.get(i, (0.0, ""))
+            hit = Hit(
                 self.chunks[i],
                 fused[i],
                 bm25.get(i, 0.0),
                 similarity.get(i, 0.0),
-                by_question.get(i, 0.0),
-                max(asked_similarity.get(i, 0.0), 0.0),
+                share,
+                max(asked_sim, 0.0),
             )
-            for i in order
-        ]
+            # the matched question's answer: by its words first, else by its meaning
+            if not anchor and hit.by_question and asked_sim >= hit.similarity:
+                anchor = vector_anchor
+            hits.append(replace(hit, anchor=anchor))
+        return hits

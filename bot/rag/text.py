@@ -123,3 +123,9 @@ def terms(text: str) -> list[str]:
         elif word not in STOPWORDS:
             out.append(term(word))
     return out
+
+
+def folded(text: str) -> str:
+    """Text as an answer snippet is matched: lower case, whitespace and markdown emphasis
+    folded, so "**$3.75** per 1M" holds the snippet "$3.75 per 1m"."""
+    return " ".join(text.replace("**", "").replace("`", "").lower().split())
