@@ -20,6 +20,7 @@ from bot.llm.sink import streaming_to
 from bot.slack.blocks import RenderContext, SlackMessage, notice, render_replies
 from bot.slack.inbound import Destination, Turn
 from bot.slack.poster import Poster
+from bot.slack.records import ThreadRecords
 from bot.slack.refs import ConversationRef
 from bot.slack.stream import AnswerStream
 from bot.store.base import Store
@@ -46,6 +47,7 @@ class SlackAdapter:
         self.core = core
         self.store = store
         self.poster = poster
+        self.records = ThreadRecords(store, poster, core)  # decision records in threads
 
     @property
     def client(self) -> WebClient:
@@ -54,10 +56,12 @@ class SlackAdapter:
     def converse(self, turn: Turn) -> list[Reply]:
         """One turn: the core's replies posted to the turn's destination. Never raises."""
         try:
+            record = self.records.before_turn(turn)  # a thread's record; never raises
             stream = AnswerStream.open(self.client, turn)  # an LLM answer shows as it is written
             with streaming_to(stream.append if stream else None):
                 replies = self._replies(turn.inbound)
             self._post_replies(turn, replies, stream)
+            self.records.after_turn(turn, replies, record)
             return replies
         except Exception:
             log.exception("turn failed in %s", turn.inbound.key.id)

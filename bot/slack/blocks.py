@@ -23,9 +23,16 @@ from slack_sdk.models.blocks import (
 
 from bot.core.messages import Reply, ReplyKind
 from bot.core.moves import DETAILS_HINT
+from bot.core.records import set_inputs
 from bot.engine.models import DecisionInput
 from bot.slack import refs
-from bot.slack.card import changes_blocks, citation_lines, recommendation_blocks
+from bot.slack.card import (
+    DETAILS_BUTTON,
+    changes_blocks,
+    citation_lines,
+    compact_blocks,
+    recommendation_blocks,
+)
 from bot.slack.mrkdwn import split_text, to_mrkdwn, truncate
 from bot.slack.refs import ButtonValue, ConversationRef
 
@@ -35,6 +42,7 @@ BUTTON_TEXT_LIMIT = 75
 FALLBACK_LIMIT = 3000
 SKIP_VALUE = "skip"  # a choice the core offers that skips the question
 DETAILS_LABEL = "Show full recommendation"
+SAVE_LABEL = "Save as decision record"
 
 _FEEDBACK_KINDS = {ReplyKind.answer, ReplyKind.abstain, ReplyKind.recommendation, ReplyKind.what_if}
 _DIALOGUE_KINDS = {
@@ -95,7 +103,10 @@ def reply_blocks(reply: Reply, conv: ConversationRef, share_id: str | None = Non
     if reply.kind == ReplyKind.what_if:
         # Compact: what moved only; the footer's button (or "details") shows the full card.
         blocks.append(context(to_mrkdwn(DETAILS_HINT)))
-    elif reply.recommendation is not None:
+    elif reply.kind == ReplyKind.recommendation and reply.recommendation is not None:
+        # Compact in a thread; the footer's Details button posts the rest.
+        blocks += compact_blocks(reply.recommendation)
+    elif reply.recommendation is not None:  # the full card someone asked for ("details")
         blocks += recommendation_blocks(reply.recommendation)
     elif reply.citations:
         blocks.append(context(citation_lines(reply.citations)))
@@ -163,6 +174,7 @@ def footer_block(replies: Sequence[Reply], ctx: RenderContext) -> ActionsBlock |
     if ReplyKind.what_if in kinds:
         details = ButtonValue(conv=ctx.conv)
         buttons.append(button(DETAILS_LABEL, refs.DETAILS, details, style="primary"))
+    buttons += recommendation_buttons(replies, ctx)
     rated = [r.kind for r in replies if r.kind in _FEEDBACK_KINDS]
     if rated:
         kind = ReplyKind.recommendation if ReplyKind.recommendation in rated else rated[-1]
@@ -175,6 +187,29 @@ def footer_block(replies: Sequence[Reply], ctx: RenderContext) -> ActionsBlock |
         share = ButtonValue(conv=ctx.conv, share=ctx.share_id)
         buttons.append(button("Share to channel", refs.SHARE, share, style="primary"))
     return ActionsBlock(block_id=FOOTER_BLOCK, elements=buttons) if buttons else None
+
+
+def recommendation_buttons(replies: Sequence[Reply], ctx: RenderContext) -> list[ButtonElement]:
+    """Details (the rest of the card) and, in a channel thread, Save as decision record.
+
+    Both carry the recommendation's inputs: the engine is deterministic, so a click
+    re-runs exactly the recommendation it sat under, whatever the thread said since.
+    """
+    recs = [r.recommendation for r in replies if r.kind == ReplyKind.recommendation]
+    rec = recs[-1] if recs else None
+    if rec is None:
+        return []
+    value = ButtonValue(conv=ctx.conv, inputs=set_inputs(rec.input))
+    buttons = [button(DETAILS_BUTTON, refs.CARD_DETAILS, value)]
+    if in_channel_thread(ctx):
+        buttons.append(button(SAVE_LABEL, refs.SAVE_RECORD, value, style="primary"))
+    return buttons
+
+
+def in_channel_thread(ctx: RenderContext) -> bool:
+    """A message everyone in a channel sees, in a thread (where records live)."""
+    conv = ctx.conv
+    return ctx.share_id is None and conv.reply_thread is not None and conv.c[:1] in ("C", "G")
 
 
 def answered_question(

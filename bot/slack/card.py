@@ -16,6 +16,8 @@ from bot.engine.wording import APPROACH_TITLES
 from bot.slack.mrkdwn import escape, split_text, to_mrkdwn, truncate
 
 HEADER_LIMIT = 150
+TOP_REASONS = 3  # the compact card's reasons; the rest are behind "Details"
+DETAILS_BUTTON = "Details"
 
 APPROACH_EMOJI: dict[Approach, str] = {
     Approach.done: "✅",
@@ -51,6 +53,68 @@ def recommendation_blocks(rec: Recommendation) -> list[Block]:
     if rec.next_steps:
         steps = "\n".join(f"{i}. {to_mrkdwn(s)}" for i, s in enumerate(rec.next_steps, 1))
         blocks += _sections("*Next steps*\n" + steps)
+    return blocks + _tail_blocks(rec)
+
+
+def compact_blocks(rec: Recommendation) -> list[Block]:
+    """The card for a thread: headline, the top reasons and the next steps.
+
+    Costs, every reason, what would change it and the sources are one click away
+    ("Details", `details_blocks`), so a planning thread is not flooded.
+    """
+    header = truncate(f"Recommendation: {approach_label(rec.approach)}", HEADER_LIMIT)
+    headline = to_mrkdwn(rec.headline).replace("*", "")
+    blocks: list[Block] = [HeaderBlock(text=header), *_sections(f"*{headline}*")]
+    if rec.rules:
+        top = "\n".join(_rule_line(r.reason, r.section) for r in rec.rules[:TOP_REASONS])
+        blocks += _sections("*Why*\n" + top)
+    if rec.next_steps:
+        steps = "\n".join(f"{i}. {to_mrkdwn(s)}" for i, s in enumerate(rec.next_steps, 1))
+        blocks += _sections("*Next steps*\n" + steps)
+    behind = _behind_details(rec)
+    if behind:
+        blocks.append(_context(f"{behind}: *{DETAILS_BUTTON}* below."))
+    return blocks
+
+
+def _behind_details(rec: Recommendation) -> str:
+    """'The cost over time, 3 more reasons, what would change it and 2 sources'."""
+    parts = []
+    if rec.cost is not None:
+        parts.append("the cost over time")
+    more = len(rec.rules) - TOP_REASONS
+    if more > 0:
+        parts.append(f"{more} more {'reason' if more == 1 else 'reasons'}")
+    if rec.what_would_change:
+        parts.append("what would change it")
+    if rec.citations:
+        n = len(rec.citations)
+        parts.append(f"{n} {'source' if n == 1 else 'sources'}")
+    if not parts:
+        return ""
+    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return text[0].upper() + text[1:]
+
+
+def details_blocks(rec: Recommendation) -> list[Block]:
+    """What the compact card leaves out: every reason, costs, what would change it, sources."""
+    title = f"*Details: {escape(approach_label(rec.approach))}*"
+    blocks: list[Block] = []
+    if rec.rules:
+        lines = "\n".join(_rule_line(r.reason, r.section) for r in rec.rules)
+        blocks += _sections(f"{title}\n*Why (all {len(rec.rules)})*\n{lines}")
+    else:
+        blocks += _sections(title)
+    if rec.cost is not None:
+        blocks += cost_blocks(rec.cost)
+    else:
+        blocks.append(_context("No cost estimate: it needs the monthly requests."))
+    return blocks + _tail_blocks(rec)
+
+
+def _tail_blocks(rec: Recommendation) -> list[Block]:
+    """What would change it, what would sharpen it, and the sources."""
+    blocks: list[Block] = []
     if rec.what_would_change:
         blocks += _sections(
             "*What would change it*\n"

@@ -20,9 +20,11 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.core.records import ThreadRecord, revisit_line
 from bot.slack import refs
 from bot.slack.card import approach_label
 from bot.slack.mrkdwn import escape, truncate
+from bot.slack.record_blocks import thread_link
 from bot.slack.refs import ButtonValue
 from bot.store.base import DecisionRecord
 
@@ -36,8 +38,11 @@ HOME_INTRO = (
 )
 
 
-def home_view(decisions: Sequence[DecisionRecord]) -> dict[str, Any]:
-    """The App Home tab: what Advisor does, a button to decide, the user's recent decisions."""
+def home_view(
+    decisions: Sequence[DecisionRecord], records: Sequence[ThreadRecord] = ()
+) -> dict[str, Any]:
+    """The App Home tab: what Advisor does, a button to decide, the user's decision records
+    (asked for or saved in channel threads) and recent decisions."""
     blocks: list[Block] = [
         HeaderBlock(text="Advisor"),
         SectionBlock(text=MarkdownTextObject(text=HOME_INTRO)),
@@ -52,8 +57,13 @@ def home_view(decisions: Sequence[DecisionRecord]) -> dict[str, Any]:
             ]
         ),
         DividerBlock(),
-        HeaderBlock(text="Your recent decisions"),
     ]
+    if records:
+        blocks.append(HeaderBlock(text="Your decision records"))
+        for saved in records[:10]:
+            blocks += _record_blocks(saved)
+        blocks.append(DividerBlock())
+    blocks.append(HeaderBlock(text="Your recent decisions"))
     if not decisions:
         blocks.append(_context("No decisions yet. Start one above, or ask “should we fine-tune?”"))
     for record in decisions[:20]:
@@ -72,6 +82,20 @@ def _decision_blocks(record: DecisionRecord) -> list[Block]:
         if value is not None
     )
     detail = when + (f" · {escape(truncate(known, 500))}" if known else "")
+    return [SectionBlock(text=MarkdownTextObject(text=title)), _context(detail)]
+
+
+def _record_blocks(record: ThreadRecord) -> list[Block]:
+    link = thread_link(record, None)
+    where = f"<{link}|open thread>" if link else f"<#{record.channel}>"
+    title = (
+        f"*{escape(approach_label(record.approach))}* · {where}\n"
+        f"{escape(truncate(record.headline, 1500))}"
+    )
+    detail = (
+        f"{record.created_at:%Y-%m-%d} · saved by <@{record.saved_by}> · "
+        f"{escape(truncate(revisit_line(record.triggers, limit=2), 400))}"
+    )
     return [SectionBlock(text=MarkdownTextObject(text=title)), _context(detail)]
 
 

@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 FORM_ACTION = "form"  # Inbound.action for a submitted decision form
 THANKS = "Thanks for the feedback! 🙏"
 FAILED_BUTTON = "Sorry, that didn't work on my side. Please try again in a moment."
+HISTORY_FAILED = "Sorry, I couldn't read this channel's decision records. Please try again."
 _BUTTON_ACTIONS = {refs.SKIP: "skip", refs.START_OVER: "start_over", refs.DETAILS: "details"}
 
 
@@ -72,6 +73,9 @@ class Interactions:
         if word in ("", "help"):
             return
         turn = command_turn(command)
+        if str(command.get("text") or "").strip().lower() == "history":
+            self._history(command, turn.dest)
+            return
         if word == "decide" and command.get("trigger_id"):
             meta = ModalMeta(
                 conv=ConversationRef.of(turn.inbound.key),
@@ -81,6 +85,16 @@ class Interactions:
             self.open_decision_modal(command["trigger_id"], command_key(command), meta, turn.dest)
             return
         self.adapter.converse(turn)
+
+    def _history(self, command: dict[str, Any], dest: Destination) -> None:
+        """`/advisor history`: the channel's decision records, privately to the person."""
+        try:
+            message = self.adapter.records.history(command)
+        except Exception:
+            log.exception("could not list decision records")
+            self.adapter.tell(dest, HISTORY_FAILED)
+            return
+        self.adapter.poster.post(dest, message)
 
     def open_decision_modal(
         self, trigger_id: str, key: ConversationKey, meta: ModalMeta, dest: Destination
@@ -250,6 +264,12 @@ class Interactions:
             self.adapter.client.views_open(trigger_id=str(body.get("trigger_id")), view=view)
         elif action_id == refs.SHARE and value.share:
             share(self.adapter, value.share, dest, user)
+        elif action_id == refs.CARD_DETAILS:
+            self.adapter.records.details(body, value, user, dest)
+        elif action_id == refs.SAVE_RECORD:
+            self.adapter.records.save(body, value, user, dest)
+        elif action_id == refs.UPDATE_RECORD:
+            self.adapter.records.update(body, value, user, dest)
 
     def _decide_from_home(self, body: dict[str, Any], user: str) -> None:
         conv = ConversationRef(w=team_of(body), c=user, t="home")
@@ -277,7 +297,12 @@ class Interactions:
         except Exception:
             log.exception("could not load recent decisions")
             decisions = []
-        self.adapter.client.views_publish(user_id=user, view=home_view(decisions))
+        try:
+            records = self.store.user_records(user, limit=10)
+        except Exception:
+            log.exception("could not load decision records")
+            records = []
+        self.adapter.client.views_publish(user_id=user, view=home_view(decisions, records))
 
 
 def action_channel(body: dict[str, Any]) -> str | None:

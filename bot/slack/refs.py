@@ -23,6 +23,9 @@ FEEDBACK_DOWN = "advisor_feedback_down"
 SHARE = "advisor_share"
 DETAILS = "advisor_details"  # the full card of a compact what-if
 HOME_DECIDE = "advisor_home_decide"
+CARD_DETAILS = "advisor_card_details"  # the rest of a compact recommendation card
+SAVE_RECORD = "advisor_save_record"  # save a recommendation as the thread's decision record
+UPDATE_RECORD = "advisor_update_record"  # update a record after its trigger fired
 
 # view callback ids
 DECIDE_VIEW = "advisor_decide"
@@ -64,6 +67,9 @@ class ButtonValue(BaseModel):
     value: str | None = None
     kind: str | None = None  # the reply kind feedback is about
     share: str | None = None  # id of a stored ephemeral reply
+    inputs: dict[str, Any] | None = None  # a recommendation's inputs: the engine re-runs it
+    record: int | None = None  # a decision record's id ...
+    rev: int | None = None  # ... and the revision an update replaces
 
 
 def encode(model: BaseModel) -> str:

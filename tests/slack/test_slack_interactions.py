@@ -156,9 +156,18 @@ def test_a_valid_form_posts_the_recommendation_where_it_was_opened(
     card = hooks(slack)[0]
     assert card.params["response_type"] == "ephemeral"
     assert "Recommendation" in card.block_text()
-    assert "Cost over 12 months" in card.block_text()
-    assert {"advisor_feedback_up", "advisor_share"} <= set(card.action_ids())
+    assert "Cost over 12 months" not in card.block_text()  # compact: costs are in Details
+    assert {"advisor_feedback_up", "advisor_share", "advisor_card_details"} <= set(
+        card.action_ids()
+    )
+    assert "advisor_save_record" not in card.action_ids()  # a private reply is no record
     assert running.store.recent_decisions(P.USER)
+
+    click(running, card, "advisor_card_details", ephemeral=True, response_url=slack.hook_url("d"))
+
+    details = hooks(slack, count=2)[1]
+    assert details.params["response_type"] == "ephemeral"
+    assert "Cost over 12 months" in details.block_text()
 
 
 def test_a_choice_button_answers_the_question_in_its_thread(

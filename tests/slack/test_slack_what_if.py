@@ -71,12 +71,15 @@ def test_a_what_if_message_is_compact_with_a_details_button() -> None:
     assert snapshot == SNAPSHOT.read_text(encoding="utf-8")
 
 
-def test_a_recommendation_message_has_no_details_button() -> None:
+def test_a_recommendation_message_is_compact_with_its_own_details_button() -> None:
     rec = decide(DecisionInput(**SLOTS))
     reply = Reply(kind=ReplyKind.recommendation, text=rec.headline, recommendation=rec)
     [message] = render_replies([reply], RenderContext(conv=CONV))
-    assert "advisor_details" not in json.dumps(message.blocks)
-    assert all(mark in json.dumps(message.blocks, ensure_ascii=False) for mark in CARD_MARKS)
+    text = json.dumps(message.blocks, ensure_ascii=False)
+    assert '"advisor_details"' not in text  # the what-if's button re-runs the what-if
+    assert '"advisor_card_details"' in text  # this one posts the rest of this card
+    assert all(mark in text for mark in CARD_MARKS[:3])
+    assert "*What would change it*" not in text
 
 
 def a_what_if_in_a_thread(running: Running, slack: FakeSlack, thread: str) -> Call:

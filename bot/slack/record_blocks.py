@@ -1,0 +1,154 @@
+"""Decision records as Slack messages: the record, the history, a fired trigger. Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from slack_sdk.models.blocks import ActionsBlock, Block, ContextBlock, MarkdownTextObject
+
+from bot.core.records import DEFAULT, ThreadRecord, Trigger, approach_title, revisit_line
+from bot.engine.models import Recommendation
+from bot.engine.sections import SECTIONS
+from bot.slack import refs
+from bot.slack.blocks import SlackMessage, button, text_sections
+from bot.slack.card import approach_label
+from bot.slack.mrkdwn import escape, to_mrkdwn, truncate
+from bot.slack.refs import ButtonValue, ConversationRef
+
+HISTORY_LIMIT = 10
+UPDATE_LABEL = "Update the decision record"
+_RULES_SHOWN = 6
+
+
+def day(record: ThreadRecord) -> str:
+    return record.created_at.strftime("%Y-%m-%d")
+
+
+def record_message(record: ThreadRecord) -> SlackMessage:
+    """The record as posted in its thread: compact, everything a later reader needs."""
+    revised = f" (revision {record.revision})" if record.revision > 1 else ""
+    title = f"📌 *Decision record*{revised}"
+    asked = f"asked by <@{record.asked_by}>" if record.asked_by else "asker not known"
+    lines = [
+        f"{title} · {day(record)} · {asked}",
+        f"*Recommendation:* {escape(approach_label(record.approach))}. "
+        f"{to_mrkdwn(record.headline)}",
+        "*Inputs*\n" + "\n".join(_input_line(record, i) for i in range(len(record.sources))),
+        "*Rules behind it*\n" + _rules(record),
+    ]
+    if record.cost_line:
+        lines.append(f"*Cost:* {escape(record.cost_line)}")
+    lines.append(f"*{escape(revisit_line(record.triggers))}*")
+    saved = f"Saved by <@{record.saved_by}> on {day(record)}"
+    if record.updated_by and record.updated_at:
+        saved += f" · updated by <@{record.updated_by}> on {record.updated_at:%Y-%m-%d}"
+    blocks: list[Block] = [*text_sections("\n\n".join(lines)), _context(saved)]
+    fallback = f"Decision record: {approach_title(record.approach)} ({day(record)})"
+    return SlackMessage(text=fallback, blocks=[b.to_dict() for b in blocks])
+
+
+def _input_line(record: ThreadRecord, index: int) -> str:
+    source = record.sources[index]
+    label = source.slot.replace("_", " ")
+    if source.source == DEFAULT:
+        where = "default"
+    elif source.by:
+        where = f"stated in the thread by <@{source.by}>"
+    else:
+        where = "stated in the thread"
+    return f"• {escape(label)} {escape(source.shown)}: _{where}_"
+
+
+def _rules(record: ThreadRecord) -> str:
+    shown = record.rules[:_RULES_SHOWN]
+    lines = [
+        f"• {to_mrkdwn(r.reason)} (`{escape(r.id)}`, _{escape(_section(r.section))}_)"
+        for r in shown
+    ]
+    if len(record.rules) > len(shown):
+        lines.append(f"…and {len(record.rules) - len(shown)} more")
+    return "\n".join(lines) or "• none"
+
+
+def _section(section: str) -> str:
+    return SECTIONS.get(section, (section, ""))[0]
+
+
+def history_message(
+    records: Sequence[ThreadRecord], channel: str, team_domain: str | None = None
+) -> SlackMessage:
+    """`/advisor history`: the channel's records, newest first, each linking to its thread."""
+    if not records:
+        text = (
+            f"No decision records in <#{channel}> yet. Under a recommendation in a thread, "
+            "click *Save as decision record*."
+        )
+        return SlackMessage(text=text, blocks=[b.to_dict() for b in text_sections(text)])
+    lines = [f"*Decision records in <#{channel}>* (newest first)"]
+    lines += [_history_line(r, team_domain) for r in records[:HISTORY_LIMIT]]
+    text = "\n".join(lines)
+    fallback = f"{len(records)} decision records in this channel"
+    return SlackMessage(text=fallback, blocks=[b.to_dict() for b in text_sections(text)])
+
+
+def _history_line(record: ThreadRecord, team_domain: str | None) -> str:
+    link = thread_link(record, team_domain)
+    where = f"<{link}|open thread>" if link else f"in <#{record.channel}>"
+    asked = f", asked by <@{record.asked_by}>" if record.asked_by else ""
+    head = (
+        f"• *{day(record)}* {escape(approach_label(record.approach))}{asked} · {where}\n"
+        f"    {escape(truncate(revisit_line(record.triggers, limit=2), 300))}"
+    )
+    return head
+
+
+def thread_link(record: ThreadRecord, team_domain: str | None) -> str | None:
+    """The stored permalink, else one built from the workspace's domain and the record's ts."""
+    if record.permalink:
+        return record.permalink
+    ts = record.message_ts or record.source_ts
+    if not team_domain or not ts:
+        return None
+    return (
+        f"https://{team_domain}.slack.com/archives/{record.channel}/p{ts.replace('.', '')}"
+        f"?thread_ts={record.thread_ts}&cid={record.channel}"
+    )
+
+
+def trigger_message(
+    record: ThreadRecord,
+    rec: Recommendation,
+    fired: Sequence[Trigger],
+    changed: Sequence[str],
+    conv: ConversationRef,
+) -> SlackMessage:
+    """The thread's record no longer holds: which trigger fired, and a button to update it."""
+    was, now = approach_label(record.approach), approach_label(rec.approach)
+    lead = (
+        f"📌 This thread's decision record ({day(record)}) says *{escape(was)}*; "
+        f"with the new numbers it becomes *{escape(now)}*."
+    )
+    if fired:
+        why = "Revisit trigger fired: " + "; ".join(escape(t.text) for t in fired) + "."
+    else:
+        why = (
+            "None of its revisit triggers fired; what changed: "
+            + (escape(", ".join(changed)) or "the inputs")
+            + "."
+        )
+    if changed and fired:
+        why += f" ({escape(', '.join(changed))})"
+    value = ButtonValue(
+        conv=conv,
+        record=record.id,
+        rev=record.revision,
+        inputs=rec.input.model_dump(mode="json", exclude_unset=True, exclude_none=True),
+    )
+    actions = ActionsBlock(elements=[button(UPDATE_LABEL, refs.UPDATE_RECORD, value, "primary")])
+    blocks: list[Block] = [*text_sections(f"{lead}\n{why}"), actions]
+    fallback = f"The decision record no longer holds: {approach_title(rec.approach)} now"
+    return SlackMessage(text=fallback, blocks=[b.to_dict() for b in blocks])
+
+
+def _context(text: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=truncate(text, 3000))])
