@@ -57,6 +57,7 @@ HELP_TEXT = (
     "• `/advisor <question>`: ask anything the knowledge base covers, e.g. "
     "`/advisor what does fine-tuning cost?` (only you see the answer; share it if you like)\n"
     "• `/advisor decide`: fill in a short form and get a recommendation\n"
+    "• `/advisor history`: this channel's decision records, with links to their threads\n"
     "• Mention @Advisor in a channel: it answers in the thread and follows the thread after that\n"
     "• Send it a direct message: questions, or “should we fine-tune our classifier?”\n"
     "Say *start over* at any time to begin a new decision."
