@@ -237,7 +237,7 @@ def revisit_line(triggers: list[Trigger], limit: int = 4) -> str:
     joined = texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " or " + texts[-1]
     more = len(ranked) - limit
     tail = f" (and {more} more)" if more > 0 else ""
-    return f"Revisit if {joined}.{tail}"
+    return f"Revisit if {joined}{tail}."
 
 
 def _rank(trigger: Trigger) -> int:
