@@ -12,9 +12,10 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from bot.core.ports import Answer, KnowledgeUnavailable, Source
-from bot.rag.extractive import ANSWER_CHARS, compose, select
+from bot.rag.extractive import ANSWER_CHARS, Sentence, compose, select
 from bot.rag.ingest import IngestError, IngestReport, ingest
 from bot.rag.llm import LlmWriter
+from bot.rag.parts import split_parts
 from bot.rag.retrieval import PARTS, Hit, HybridRetriever, Retrieval
 from bot.settings import Settings
 
@@ -115,6 +116,11 @@ class KnowledgeBase:
         """A short grounded answer with sources, or a plain abstention."""
         if not question.strip():
             return Answer(answer=EMPTY_TEXT, abstained=True, mode="extractive", sources=[])
+        parts = split_parts(question[:MAX_QUESTION_CHARS])
+        if len(parts) > 1:
+            answered = self._answer_parts(question, parts)
+            if answered is not None:
+                return answered
         retrieval = self.retrieve(question)
         if not retrieval.relevant and not retrieval.weak:
             return Answer(answer=ABSTAIN_TEXT, abstained=True, mode="extractive", sources=[])
@@ -129,6 +135,56 @@ class KnowledgeBase:
                     answer=written, abstained=False, mode="llm", sources=_sources(context)
                 )
         return extractive
+
+    def _answer_parts(self, question: str, parts: list[str]) -> Answer | None:
+        """One answer to a question that asks several things, each part from its own
+        best section; None when a part is not covered or one section answers them all
+        (then the question is answered whole)."""
+        retriever = self.load()
+        retrievals: list[Retrieval] = []
+        topic = ""
+        for part in parts:
+            reading = retriever.lexicon.read(part)
+            if reading.specific_words == 0 and topic:  # "...and how long does it take?"
+                part = f"{topic} {part}"
+            retrieval = self.retrieve(part)
+            if not retrieval.relevant:
+                return None
+            retrievals.append(retrieval)
+            topic = " ".join(retriever.lexicon.specific_words(part)) or topic
+        keys = [(r.hits[0].chunk.path, r.hits[0].chunk.section) for r in retrievals]
+        if len(set(keys)) < len(keys):
+            return None
+        budget = ANSWER_CHARS // len(retrievals) - 5
+        hits: list[Hit] = []
+        chosen: list[Sentence] = []
+        for retrieval in retrievals:
+            picked = select(
+                retrieval.weights,
+                retrieval.query.text,
+                retrieval.hits,
+                retriever.bm25.idf,
+                max_chars=budget,
+                max_sections=1,
+            )
+            if not picked:
+                return None
+            offset = len(hits)
+            hits += retrieval.hits
+            seen = {c.text for c in chosen}
+            chosen += [
+                Sentence(s.hit + offset, s.position, s.text) for s in picked if s.text not in seen
+            ]
+        if self._writer.enabled:
+            context = _one_per_section(hits)
+            written = self._writer.write(question[:MAX_QUESTION_CHARS], context)
+            if written is not None:
+                return Answer(
+                    answer=written, abstained=False, mode="llm", sources=_sources(context)
+                )
+        text, cited = compose(chosen, [(h.chunk.path, h.chunk.section) for h in hits])
+        sources = _sources([hits[i] for i in cited])
+        return Answer(answer=text, abstained=False, mode="extractive", sources=sources)
 
     def _extractive(self, retrieval: Retrieval) -> Answer | None:
         retriever = self.load()

@@ -91,6 +91,13 @@ class Lexicon:
             w for w in surface if len(w) >= 4 and w not in STOPWORDS and _term(w) in self.domain
         )
 
+    def specific_words(self, question: str) -> list[str]:
+        """The question's topic words with no everyday sense, as normalized ("ft" ->
+        "fine-tuning"): what a follow-up part ("and how long?") is about."""
+        text = normalize(question, self.typo_targets, self.known).text
+        found = (w for w in words(text) if w not in STOPWORDS and _term(w) in self.specific)
+        return list(dict.fromkeys(found))
+
     def read(self, question: str) -> Reading:
         """Normalize a question and count its known and topic words."""
         query = normalize(question, self.typo_targets, self.known)

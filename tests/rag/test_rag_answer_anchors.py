@@ -18,7 +18,24 @@ from rag_support import rag_settings
 from bot.rag.documents import DocumentError, parse_document
 from bot.rag.knowledge import KnowledgeBase
 
-SERVING = """---
+# one paragraph per line, as the knowledge files have them
+SERVING_BODY = " ".join(
+    [
+        "Serving a tuned model yourself moves the cost from tokens to machines.",
+        "A 13B model needs **two A100 cards** to answer at interactive speed.",
+        "Teams with steady traffic usually break even after about 14 months"
+        " compared with paying per token.",
+        "Idle machines still cost money at night and on weekends.",
+        "A managed endpoint avoids that, at a higher price per token.",
+        "Either way, someone has to watch latency and errors around the clock.",
+    ]
+)
+DRAFTS_BODY = (
+    "Write several short prompt drafts and compare them on the same test cases."
+    " Keep the drafts in version control so every change can be traced."
+)
+
+SERVING = f"""---
 title: "Serving a tuned model"
 sections:
   serving-costs: "What serving costs"
@@ -34,10 +51,10 @@ questions:
 
 ## What serving costs
 
-Serving a tuned model yourself moves the cost from tokens to machines. A 13B model needs **two A100 cards** to answer at interactive speed. Teams with steady traffic usually break even after about 14 months compared with paying per token. Idle machines still cost money at night and on weekends. A managed endpoint avoids that, at a higher price per token. Either way, someone has to watch latency and errors around the clock.
+{SERVING_BODY}
 """
 
-OTHER = """---
+OTHER = f"""---
 title: "Prompt drafts"
 sections:
   drafts: "Drafting prompts"
@@ -49,7 +66,7 @@ questions:
 
 ## Drafting prompts
 
-Write several short prompt drafts and compare them on the same test cases. Keep the drafts in version control so every change can be traced.
+{DRAFTS_BODY}
 """
 
 _MARKER = re.compile(r"\s*\[\d+\]\s*")
