@@ -16,10 +16,11 @@ from bot.core import texts
 from bot.core.extract import MAX_TEXT, Extraction, extract
 from bot.core.flow import advance, apply, ask, compare, recommend, rejected, remember_hints
 from bot.core.forms import submit_form
-from bot.core.messages import Inbound, Reply, ReplyKind
+from bot.core.messages import Inbound, Reply, ReplyKind, ThreadContext
 from bot.core.proposals import merge
 from bot.core.router import Intent, route
 from bot.core.state import DialogueState, Phase, Tools
+from bot.core.thread_facts import take_thread
 
 Step = tuple[DialogueState, list[Reply]]
 
@@ -31,7 +32,20 @@ def step(state: DialogueState, inbound: Inbound, now: datetime, tools: Tools) ->
         return state, submit_form(state, inbound.form, tools)
     if inbound.action:
         return state, _action(state, inbound, tools)
+    if inbound.thread is not None:
+        return state, _joined(state, inbound, inbound.thread, tools)
     return state, _text(state, inbound.text[:MAX_TEXT], tools)
+
+
+def _joined(
+    state: DialogueState, inbound: Inbound, thread: ThreadContext, tools: Tools
+) -> list[Reply]:
+    """A message that brings Advisor into a thread: what the thread settled, then the turn."""
+    said = take_thread(state, thread, tools)
+    replies = _text(state, inbound.text[:MAX_TEXT], tools)
+    if said and state.phase is Phase.collecting and state.pending is None:
+        replies += advance(state, tools)  # a detour (help, a question) still asks what's missing
+    return [*said, *replies]
 
 
 # Messages about the decision, where an LLM's slot proposals are worth asking for.

@@ -30,6 +30,21 @@ class ConversationKey(BaseModel):
         return f"{self.workspace}:{self.channel}:{self.thread or '-'}"
 
 
+class Said(BaseModel):
+    """One earlier message of a thread: who wrote it (as the channel shows a person) and what."""
+
+    author: str
+    text: str
+
+
+class ThreadContext(BaseModel):
+    """The earlier messages of the thread a message brings Advisor into, read by the channel."""
+
+    messages: list[Said] = Field(default_factory=list, description="By people, oldest first")
+    partial: bool = Field(False, description="Only the most recent messages of a long thread")
+    unreadable: str | None = Field(None, description="Why it could not be read: one line to say")
+
+
 class Inbound(BaseModel):
     """One thing a person did: wrote text, pressed a button, or submitted a form."""
 
@@ -41,6 +56,9 @@ class Inbound(BaseModel):
     slot: str | None = Field(None, description="The slot a button or choice sets")
     value: str | None = Field(None, description="A button's value")
     form: dict[str, Any] | None = Field(None, description="Submitted form values by slot name")
+    thread: ThreadContext | None = Field(
+        None, description="The thread's earlier messages, when this message brings Advisor in"
+    )
 
 
 class ReplyKind(StrEnum):

@@ -24,6 +24,7 @@ from bot.slack.inbound import (
 )
 from bot.slack.plain import plain_label
 from bot.slack.refs import ConversationRef
+from bot.slack.thread_reader import with_thread
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,11 @@ class MessageListeners:
         if not is_user_message(event):
             return
         turn = mention_turn(event, team_of(body), context.bot_user_id)
-        self.adapter.mark_thread(ConversationRef.of(turn.inbound.key))
+        conv = ConversationRef.of(turn.inbound.key)
+        joining = event.get("thread_ts") and not self.adapter.in_thread(conv, context.bot_user_id)
+        if joining:  # Advisor is called into a discussion: read what was said before
+            turn = with_thread(turn, self.adapter.client, event, context.bot_user_id)
+        self.adapter.mark_thread(conv)
         self.adapter.converse(turn)
 
     def on_thread_reply(

@@ -10,6 +10,7 @@ _FENCE = "```"
 _LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^\s)]+|mailto:[^\s)]+)\)")
 _AUTOLINK = re.compile(r"<(https?://[^\s>]+)>")
 _CODE_SPAN = re.compile(r"`[^`\n]+`")
+_USER_MENTION = re.compile(r"<@[UW][A-Z0-9]+>")  # "<@U123>": who said what, shown as a name
 _BOLD = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*|__(?=\S)(.+?)(?<=\S)__")
 _ITALIC_STAR = re.compile(r"(?<![*\w])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![*\w])")
 _STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
@@ -63,6 +64,7 @@ def _inline(text: str) -> str:
     text = _CODE_SPAN.sub(lambda m: keep(escape(m.group(0))), text)
     text = _LINK.sub(lambda m: keep(f"<{m.group(2)}|{escape(m.group(1))}>"), text)
     text = _AUTOLINK.sub(lambda m: keep(f"<{m.group(1)}>"), text)
+    text = _USER_MENTION.sub(lambda m: keep(m.group(0)), text)
     text = escape(text)
     text = _BOLD.sub(lambda m: keep(f"*{m.group(1) or m.group(2)}*"), text)
     text = _ITALIC_STAR.sub(r"_\1_", text)

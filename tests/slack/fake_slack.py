@@ -69,6 +69,8 @@ class FakeSlack:
         self.failed: list[Call] = []  # calls answered with a scripted failure
         self.failures: list[Failure] = []
         self.errors: dict[str, str] = {}  # method -> Slack error code (ok: false)
+        self.threads: dict[tuple[str, str], list[dict[str, Any]]] = {}  # scripted replies
+        self.page_size = 200  # at most this many messages per conversations.replies page
         self._cond = threading.Condition()
         self._ts = itertools.count(1)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
@@ -109,6 +111,15 @@ class FakeSlack:
     def reply_error(self, method: str, error: str) -> None:
         """Calls to `method` answer `{"ok": false, "error": error}` from now on."""
         self.errors[method] = error
+
+    def add_thread(
+        self, channel: str, thread_ts: str, messages: list[dict[str, Any]], page_size: int = 200
+    ) -> None:
+        """conversations.replies serves these messages for the thread (then Advisor's posts),
+        `page_size` to a page, with a `next_cursor` to each following page, as Slack pages."""
+        with self._cond:
+            self.threads[(channel, thread_ts)] = list(messages)
+            self.page_size = page_size
 
     # --- reading ------------------------------------------------------------------
 
@@ -194,8 +205,28 @@ class FakeSlack:
         if call.method in ("views.open", "views.publish", "views.update"):
             return {"ok": True, "view": {"id": "V123", "hash": "h1"}}
         if call.method == "conversations.replies":
-            return {"ok": True, "messages": self._thread_messages(p), "has_more": False}
+            return self._replies_page(p)
         return {"ok": True}
+
+    def _replies_page(self, params: dict[str, Any]) -> dict[str, Any]:
+        """One page of a thread: `limit` messages (the fake's page size at most) from `cursor`."""
+        scripted = self.threads.get((str(params.get("channel")), str(params.get("ts"))))
+        messages = [*(scripted or []), *self._thread_messages(params)]
+        if scripted is None:
+            return {"ok": True, "messages": messages, "has_more": False}
+        cursor = str(params.get("cursor") or "")
+        if cursor and not cursor.startswith("page:"):
+            return {"ok": False, "error": "invalid_cursor"}
+        start = int(cursor.removeprefix("page:") or 0)
+        size = min(int(params.get("limit") or 1000), self.page_size)
+        end = start + size
+        more = end < len(messages)
+        return {
+            "ok": True,
+            "messages": messages[start:end],
+            "has_more": more,
+            "response_metadata": {"next_cursor": f"page:{end}" if more else ""},
+        }
 
     def _thread_messages(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         """The bot's own messages in a thread, as conversations.replies lists them."""

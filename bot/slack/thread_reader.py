@@ -1,0 +1,146 @@
+"""The earlier messages of a Slack thread Advisor is called into: fetched, filtered and capped.
+
+`conversations.replies` is read page by page (each call with a short timeout, the
+whole read within a time budget). Only people's messages count: bots' messages and
+Advisor's own are dropped, as are edits, joins and other notices. A thread longer
+than the caps is read by its most recent messages. When Slack refuses (a missing
+scope, Advisor not in the channel) the turn goes on as before, with one line saying so.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.core.messages import Said, ThreadContext
+from bot.slack.inbound import Turn, is_user_message
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 200  # messages per conversations.replies call (Slack's recommended maximum)
+MAX_PAGES = 10  # calls per thread
+MAX_MESSAGES = 100  # the most recent messages kept
+MAX_CHARS = 20_000  # ... and at most this much of their text, newest first
+MAX_MESSAGE_CHARS = 4_000  # one very long message does not crowd out the rest
+CALL_TIMEOUT_S = 5.0  # one Web API call
+BUDGET_S = 12.0  # all pages together
+
+NO_SCOPE = (
+    "_I couldn't read the earlier messages of this thread: the app lacks permission to read "
+    "channel history (an admin can reinstall it from the manifest). So I'll ask instead._"
+)
+NOT_IN_CHANNEL = (
+    "_I couldn't read the earlier messages of this thread because I'm not a member of this "
+    "channel (`/invite @Advisor` fixes that). So I'll ask instead._"
+)
+UNREADABLE = "_I couldn't read the earlier messages of this thread just now, so I'll ask instead._"
+_NOTES = {
+    "missing_scope": NO_SCOPE,
+    "not_in_channel": NOT_IN_CHANNEL,
+    "channel_not_found": NOT_IN_CHANNEL,
+}
+
+
+def with_thread(
+    turn: Turn, client: WebClient, event: dict[str, Any], bot_user_id: str | None
+) -> Turn:
+    """The turn with the earlier messages of the thread its event was written in.
+
+    A message at a channel's root starts its thread: there is nothing earlier to read.
+    """
+    thread_ts, ts = event.get("thread_ts"), event.get("ts")
+    if not thread_ts or thread_ts == ts:
+        return turn
+    context = read_thread(client, turn.dest.channel, str(thread_ts), ts, bot_user_id)
+    return Turn(turn.inbound.model_copy(update={"thread": context}), turn.dest)
+
+
+def read_thread(
+    client: WebClient,
+    channel: str,
+    thread_ts: str,
+    before_ts: str | None,
+    bot_user_id: str | None,
+    *,
+    clock: Callable[[], float] = time.monotonic,
+) -> ThreadContext:
+    """People's messages in the thread before `before_ts`, oldest first; never raises."""
+    try:
+        raw, complete = _fetch(client, channel, thread_ts, clock)
+    except SlackApiError as exc:
+        error = str(exc.response.get("error") or "")
+        log.warning("could not read thread %s/%s: %s", channel, thread_ts, error)
+        return ThreadContext(unreadable=_NOTES.get(error, UNREADABLE))
+    except Exception as exc:  # a timeout or a broken connection: the turn goes on
+        log.warning("could not read thread %s/%s: %s", channel, thread_ts, exc)
+        return ThreadContext(unreadable=UNREADABLE)
+    said = [
+        _said(m)
+        for m in raw
+        if _by_a_person(m, bot_user_id)
+        and _before(m, before_ts)
+        and str(m.get("text") or "").strip()
+    ]
+    kept = _most_recent(said)
+    return ThreadContext(messages=kept, partial=not complete or len(kept) < len(said))
+
+
+def _fetch(
+    client: WebClient, channel: str, thread_ts: str, clock: Callable[[], float]
+) -> tuple[list[dict[str, Any]], bool]:
+    """Every page of the thread within the caps; True when the thread was read to its end."""
+    reader = copy.copy(client)
+    reader.timeout = int(CALL_TIMEOUT_S)
+    deadline = clock() + BUDGET_S
+    messages: list[dict[str, Any]] = []
+    cursor: str | None = None
+    for _ in range(MAX_PAGES):
+        params: dict[str, Any] = {"channel": channel, "ts": thread_ts, "limit": PAGE_SIZE}
+        if cursor:
+            params["cursor"] = cursor
+        page = reader.conversations_replies(**params)
+        messages += [m for m in page.get("messages") or [] if isinstance(m, dict)]
+        cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+        if not cursor:
+            return messages, True
+        if clock() >= deadline:
+            break
+    log.info("thread %s/%s read in part (%d messages)", channel, thread_ts, len(messages))
+    return messages, False
+
+
+def _by_a_person(message: dict[str, Any], bot_user_id: str | None) -> bool:
+    """A person's own message: no bot's (Advisor's included), no edit or join notice."""
+    return is_user_message(message) and message.get("user") != bot_user_id
+
+
+def _before(message: dict[str, Any], before_ts: str | None) -> bool:
+    if before_ts is None:
+        return True
+    try:
+        return float(message.get("ts") or 0) < float(before_ts)
+    except ValueError:
+        return False
+
+
+def _said(message: dict[str, Any]) -> Said:
+    text = str(message.get("text") or "")[:MAX_MESSAGE_CHARS]
+    return Said(author=f"<@{message['user']}>", text=text)
+
+
+def _most_recent(said: list[Said]) -> list[Said]:
+    """The newest messages within the caps, oldest first."""
+    kept: list[Said] = []
+    chars = 0
+    for message in reversed(said[-MAX_MESSAGES:]):
+        chars += len(message.text)
+        if kept and chars > MAX_CHARS:
+            break
+        kept.append(message)
+    return kept[::-1]

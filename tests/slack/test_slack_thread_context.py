@@ -1,0 +1,213 @@
+"""End to end over real HTTP: @Advisor at the end of a planning thread reads the thread first.
+
+The fake Slack serves the thread through `conversations.replies` (in pages, with
+cursors, or with a scripted error); the app runs over the real core and store.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import slack_payloads as P
+from fake_slack import BOT_ID, BOT_USER_ID, Call, FakeSlack
+from slack_harness import Running, settle
+
+from bot.slack.thread_reader import MAX_MESSAGES
+
+ROOT = "1700000100.000100"
+WAIT_S = 30.0  # the first turn loads the meaning model; the machine may be busy
+ANA, RAJ, LEE = "UANA0001", "URAJ0002", "ULEE0003"
+
+
+def said(user: str, text: str, n: int, **extra: Any) -> dict[str, Any]:
+    """A message as conversations.replies lists it: the n-th of the thread."""
+    ts = ROOT if n == 0 else f"1700000100.{100 + n:06d}"
+    return {"type": "message", "user": user, "text": text, "ts": ts, "thread_ts": ROOT, **extra}
+
+
+PLANNING = [
+    (ANA, "Planning thread for the contract clause classifier, Q3. Please add what you know."),
+    (RAJ, "What does the current prompt do on the eval set?"),
+    (ANA, "First version got 48% on our 50 test cases."),
+    (LEE, "Is that the latest prompt?"),
+    (ANA, "No: we tried 5 prompt versions, the best gets 62% on the 50 test cases."),
+    (RAJ, "Legal has 1,200 labeled examples from the last contract review."),
+    (LEE, "What if we had 5,000 labeled examples, would that change anything?"),
+    (RAJ, "It picks between 12 clause categories."),
+    (LEE, "Budget is tight this quarter, fine-tuning sounds expensive."),
+    (ANA, "Agreed, let's not guess."),
+    (RAJ, "Could we get more examples from the archive?"),
+    (LEE, "Let's ask Advisor."),
+]
+MENTION_TS = f"1700000100.{100 + len(PLANNING):06d}"
+
+
+def planning_thread() -> list[dict[str, Any]]:
+    return [said(user, text, n) for n, (user, text) in enumerate(PLANNING)]
+
+
+def mention(running: Running, text: str = "should we fine-tune?", ts: str = MENTION_TS) -> None:
+    assert running.sender.event(P.app_mention(text, ts=ts, thread_ts=ROOT)).status == 200
+
+
+def first_post(slack: FakeSlack) -> Call:
+    return slack.wait_for_method("chat.postMessage", timeout=WAIT_S)[0]
+
+
+def test_a_mention_at_the_end_of_a_planning_thread_says_what_it_picked_up_and_from_whom(
+    running: Running, slack: FakeSlack
+) -> None:
+    slack.add_thread(P.CHANNEL, ROOT, planning_thread())
+    mention(running)
+
+    post = first_post(slack)
+    text = post.params["text"]
+    assert post.params["thread_ts"] == ROOT
+    assert "From this thread:" in text
+    assert f"success rate 62% on 50 test cases (<@{ANA}>)" in text  # the newest rate, not 48%
+    assert f"5 prompt versions (<@{ANA}>)" in text
+    assert f"1,200 labeled examples (<@{RAJ}>)" in text  # not the hypothetical 5,000
+    assert f"12 categories (<@{RAJ}>)" in text
+    assert "48%" not in text and "5,000" not in text
+    assert "Still missing: why the failures happen" in text
+    # The summary comes before the one question, which asks only for what is missing.
+    assert text.index("From this thread") < text.index("When it fails")
+    for known in (
+        "How often does your best prompt",
+        "How many prompt versions",
+        "labeled examples (input",
+    ):
+        assert known not in text
+    assert any(a.startswith("advisor_choice:") for a in post.action_ids())
+    replies = slack.calls_to("conversations.replies")
+    assert [(c.params["channel"], c.params["ts"]) for c in replies] == [(P.CHANNEL, ROOT)]
+
+
+def test_bots_and_advisors_own_messages_are_not_read_as_facts(
+    running: Running, slack: FakeSlack
+) -> None:
+    thread = [
+        *planning_thread(),
+        said("UBOT0009", "Eval bot: success rate 95% on 400 test cases.", 20, bot_id="B0009"),
+        said(
+            "", "Nightly report: 9 prompt versions deployed", 21, subtype="bot_message", bot_id="B7"
+        ),
+        said(BOT_USER_ID, "Earlier I noted 3,000 labeled examples.", 22, bot_id=BOT_ID),
+        said(ANA, "raj joined", 23, subtype="channel_join"),
+    ]
+    slack.add_thread(P.CHANNEL, ROOT, thread)
+    mention(running, ts="1700000100.000200")
+
+    text = first_post(slack).params["text"]
+    assert f"success rate 62% on 50 test cases (<@{ANA}>)" in text
+    assert f"5 prompt versions (<@{ANA}>)" in text
+    assert f"1,200 labeled examples (<@{RAJ}>)" in text
+    for from_a_bot in ("95%", "400", "9 prompt versions", "3,000", "UBOT0009", BOT_USER_ID):
+        assert from_a_bot not in text
+
+
+def test_a_thread_in_several_pages_is_read_to_its_end(running: Running, slack: FakeSlack) -> None:
+    thread = planning_thread()
+    thread[10] = said(LEE, "Correction: it's 1,500 labeled examples now, legal added more.", 10)
+    slack.add_thread(P.CHANNEL, ROOT, thread, page_size=5)
+    mention(running)
+
+    text = first_post(slack).params["text"]
+    cursors = [c.params.get("cursor") for c in slack.calls_to("conversations.replies")]
+    assert cursors == [None, "page:5", "page:10"]
+    assert f"1,500 labeled examples (<@{LEE}>)" in text  # said on the last page, newest wins
+    assert f"5 prompt versions (<@{ANA}>)" in text  # said on the first page
+
+
+def test_a_thread_too_long_to_read_whole_is_summarized_by_its_most_recent_messages(
+    running: Running, slack: FakeSlack
+) -> None:
+    chatter = [said(LEE, f"Status note {n}: still looking at options.", n) for n in range(1, 150)]
+    thread = [
+        said(ANA, "We have 800 labeled examples.", 0),
+        *chatter,
+        said(ANA, "The prompt gets 62% on 50 test cases after 5 prompt versions.", 150),
+    ]
+    slack.add_thread(P.CHANNEL, ROOT, thread, page_size=100)
+    mention(running, ts="1700000100.000300")
+
+    text = first_post(slack).params["text"]
+    assert f"success rate 62% on 50 test cases (<@{ANA}>)" in text
+    assert "800" not in text  # only in the oldest message, beyond the most recent ones
+    assert f"I read only its {MAX_MESSAGES} most recent messages" in text
+
+
+@pytest.mark.parametrize(
+    ("error", "note"),
+    [
+        ("missing_scope", "lacks permission to read channel history"),
+        ("not_in_channel", "not a member of this channel"),
+        ("ratelimited", "couldn't read the earlier messages of this thread just now"),
+    ],
+    ids=["missing-scope", "not-in-channel", "other-error"],
+)
+def test_a_thread_slack_will_not_show_degrades_to_asking_with_a_one_line_note(
+    running: Running, slack: FakeSlack, error: str, note: str
+) -> None:
+    slack.add_thread(P.CHANNEL, ROOT, planning_thread())
+    slack.reply_error("conversations.replies", error)
+    mention(running)
+
+    text = first_post(slack).params["text"]
+    assert note in text
+    assert "From this thread" not in text
+    lines = [line for line in text.splitlines() if "couldn't read" in line]
+    assert len(lines) == 1
+    # Today's behaviour after the note: the dialogue starts from nothing and asks.
+    assert "Let's work out your best next step" in text
+    assert "62%" not in text
+
+
+def test_a_second_mention_in_a_thread_advisor_is_in_does_not_read_it_again(
+    running: Running, slack: FakeSlack
+) -> None:
+    slack.add_thread(P.CHANNEL, ROOT, planning_thread())
+    mention(running)
+    first_post(slack)
+    mention(running, text="what does fine-tuning cost?", ts="1700000100.000400")
+    slack.wait_for_method("chat.postMessage", count=2, timeout=WAIT_S)
+    settle(running.app)
+    assert len(slack.calls_to("conversations.replies")) == 1
+
+
+def test_a_mention_at_a_channel_root_reads_no_thread(running: Running, slack: FakeSlack) -> None:
+    running.sender.event(P.app_mention("should we fine-tune?", ts="1700000200.000100"))
+    text = first_post(slack).params["text"]
+    assert "From this thread" not in text
+    assert slack.calls_to("conversations.replies") == []
+
+
+def test_the_decision_then_completes_with_the_threads_facts(
+    running: Running, slack: FakeSlack
+) -> None:
+    slack.add_thread(P.CHANNEL, ROOT, planning_thread())
+    mention(running)
+    first_post(slack)
+
+    answers = iter(["format", "30%", "90%", "English", "recommend now"])
+    for n in range(1, 6):
+        posts = slack.calls_to("chat.postMessage")
+        if any("Recommendation:" in p.params["text"] for p in posts):
+            break
+        ts = f"1700000100.{500 + n:06d}"
+        running.sender.event(P.channel_message(next(answers), ts=ts, thread_ts=ROOT))
+        slack.wait_for_method("chat.postMessage", count=len(posts) + 1, timeout=WAIT_S)
+
+    card = [p for p in slack.calls_to("chat.postMessage") if "Recommendation:" in p.params["text"]]
+    assert card, "no recommendation after answering what was missing"
+    understood = card[0].params["text"]
+    for fact in (
+        "success rate 62% (on 50 test cases)",
+        "prompt iterations 5",
+        "labeled examples 1,200",
+        "categories 12",
+        "failure cause format",
+    ):
+        assert fact in understood
+    assert running.store.recent_decisions(P.USER)[0].slots["labeled_examples"] == 1200
