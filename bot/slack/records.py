@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError
 from bot.core.messages import Reply, ReplyKind
 from bot.core.ports import ConversationCore
 from bot.core.records import (
+    STATED,
     ThreadRecord,
     build_record,
     changed_inputs,
@@ -98,27 +99,41 @@ class ThreadRecords:
         if raw is not None and raw.get("phase") == "idle":
             return  # someone said "start over": a new decision, not the record's
         state = restored_state(record)
-        if state is not None:
-            self.store.save_state(key.id, state)
+        if state is None:
+            return
+        self.store.save_state(key.id, state)
+        if self.store.load_state(SOURCES_PREFIX + key.id) is None:  # expired with the dialogue
+            self.store.save_state(SOURCES_PREFIX + key.id, _sources_of(record))
 
     def after_turn(self, turn: Turn, replies: Sequence[Reply], record: ThreadRecord | None) -> None:
-        """Note who stated which input; tell the thread when its record no longer holds."""
+        """Note who stated which input; tell the thread when its record no longer holds.
+
+        The offer is made once per record revision and new approach, so that a thread
+        refining its numbers is not asked again at every message.
+        """
         if not is_channel_thread(turn.dest):
             return
         try:
-            self._note_sources(turn)
+            sources = self._note_sources(turn)
             rec = _last_recommendation(replies)
-            if record is not None and rec is not None and rec.approach != record.approach:
-                conv = ConversationRef.of(turn.inbound.key)
-                new = rec.input
-                message = trigger_message(
-                    record, rec, fired(record, new), changed_inputs(record, new), conv
-                )
-                self.poster.post(turn.dest, message)
+            if record is None or rec is None or rec.approach == record.approach:
+                return
+            offer = f"{record.id}:{record.revision}:{rec.approach.value}"
+            if sources.get("offered") == offer:
+                return
+            conv = ConversationRef.of(turn.inbound.key)
+            new = rec.input
+            message = trigger_message(
+                record, rec, fired(record, new), changed_inputs(record, new), conv
+            )
+            self.poster.post(turn.dest, message)
+            self.store.save_state(
+                SOURCES_PREFIX + turn.inbound.key.id, {**sources, "offered": offer}
+            )
         except Exception:
             log.warning("could not check the thread's decision record", exc_info=True)
 
-    def _note_sources(self, turn: Turn) -> None:
+    def _note_sources(self, turn: Turn) -> dict[str, Any]:
         """Remember, per thread, who gave each input's current value (and who asked)."""
         key = turn.inbound.key
         current = set_inputs(self.core.slots(key))
@@ -134,6 +149,7 @@ class ThreadRecords:
         updated = {**sources, "by": by, "values": values}
         if updated != saved:
             self.store.save_state(SOURCES_PREFIX + key.id, updated)
+        return updated
 
     def note_sources(self, conv: ConversationRef, stated_by: dict[str, tuple[str, Any]]) -> None:
         """Attribute inputs read elsewhere (earlier thread messages): slot -> (user, value)."""
@@ -316,6 +332,16 @@ def _rerun(value: ButtonValue) -> Recommendation | None:
         return decide(DecisionInput.model_validate(value.inputs))
     except ValueError:
         return None
+
+
+def _sources_of(record: ThreadRecord) -> dict[str, Any]:
+    """Who stated what, as the record kept it (to resume a thread whose dialogue expired)."""
+    stated = [s for s in record.sources if s.source == STATED and s.slot in record.inputs]
+    return {
+        "asked_by": record.asked_by,
+        "by": {s.slot: s.by for s in stated if s.by},
+        "values": {s.slot: record.inputs[s.slot] for s in stated},
+    }
 
 
 def _last_recommendation(replies: Sequence[Reply]) -> Recommendation | None:

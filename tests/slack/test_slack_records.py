@@ -112,7 +112,7 @@ def press(running: Running, call: Call, action_id: str, ts: str, user: str = P.U
 def recommended(running: Running, slack: FakeSlack) -> Call:
     """@Advisor in a thread, the failure cause from Raj, then the recommendation card."""
     running.sender.event(P.app_mention(DECISION, ts=THREAD))
-    posts(slack, 1)
+    slack.wait_for_method("chat.postMessage", timeout=30)  # the first turn loads the reader
     say(running, slack, "format", 2, user=RAJ)
     say(running, slack, "300 labeled examples across 10 categories", 3)
     card = say(running, slack, "just decide", 4)
@@ -269,10 +269,35 @@ def test_a_thread_whose_dialogue_expired_reruns_from_its_record(
     key = ConversationKey(workspace=P.TEAM, channel=P.CHANNEL, thread=THREAD)
     running.store.delete_state(key.id)  # as if the dialogue had expired
 
-    say(running, slack, "we're at 81% now", 6)
+    running.store.delete_state(f"record-sources:{key.id}")  # ... with who said what
+    say(running, slack, "we're at 81% now", 6, user=RAJ)
 
     offer = posts(slack, 7)[6]
     assert "Revisit trigger fired: the success rate reaches 80%" in offer.block_text()
+    press(running, offer, "advisor_update_record", ts="1800.000707", user=RAJ)
+    text = posts(slack, 8)[7].block_text()
+    assert f"success rate 81%: _stated in the thread by <@{RAJ}>_" in text
+    assert f"test cases 50: _stated in the thread by <@{P.USER}>_" in text  # from the record
+    assert f"asked by <@{P.USER}>" in text
+
+
+def test_the_update_is_offered_once_while_the_numbers_keep_moving(
+    running: Running, slack: FakeSlack
+) -> None:
+    card = recommended(running, slack)
+    press(running, card, "advisor_save_record", ts="1800.000303")
+    posts(slack, 5)
+    settle_records(running, 1)
+    say(running, slack, "we're at 81% now", 6)
+    offer = posts(slack, 7)[6]
+    assert "advisor_update_record" in offer.action_ids()
+
+    say(running, slack, "actually 85% now", 8)  # the same new approach: no second offer
+
+    settle(running.app)
+    calls = slack.calls_to("chat.postMessage")
+    assert len(calls) == 8
+    assert "advisor_update_record" not in calls[7].action_ids()
 
 
 def test_same_numbers_again_offer_no_update(running: Running, slack: FakeSlack) -> None:
