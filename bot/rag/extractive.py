@@ -150,17 +150,27 @@ def _lead_bonus(hit: Hit, value: Mapping[str, float]) -> float:
     return LEAD_BONUS if named else WEAK_LEAD_BONUS
 
 
-def _anchored(hits: Sequence[Hit]) -> tuple[tuple[str, str], str] | None:
-    """(section, snippet) when the top hit matched a question that names the sentence
-    answering it, and that sentence is among the hits (else the usual lead applies)."""
-    top = hits[0]
-    if not top.anchor:
-        return None
-    snippet = folded(top.anchor)
+def _anchored(hits: Sequence[Hit]) -> dict[tuple[str, str], str]:
+    """Section -> snippet, for the top two sections whose matched question names the
+    sentence answering it (when that sentence is among the hits)."""
+    sections: list[tuple[str, str]] = []
     for hit in hits:
-        if _key(hit) == _key(top) and any(snippet in folded(t) for t in sentences(hit.chunk.body)):
-            return _key(top), snippet
-    return None
+        if _key(hit) not in sections:
+            sections.append(_key(hit))
+    top_two = sections[:MAX_SECTIONS]
+    found: dict[tuple[str, str], str] = {}
+    for hit in hits:
+        key = _key(hit)
+        if key in top_two and hit.anchor and key not in found:
+            snippet = folded(hit.anchor)
+            if any(
+                snippet in folded(t)
+                for other in hits
+                if _key(other) == key
+                for t in sentences(other.chunk.body)
+            ):
+                found[key] = snippet
+    return found
 
 
 def _key(hit: Hit) -> tuple[str, str]:
@@ -191,6 +201,7 @@ def _scored(
     total = sum(value.values()) or 1.0
     best_fused = hits[0].score
     anchored = _anchored(hits)
+    anchored_match = {key: max(h.anchor_match for h in hits if _key(h) == key) for key in anchored}
     for rank, hit in enumerate(hits):
         prior = hit.score / best_fused if best_fused else 0.0
         heading = value.keys() & set(terms(hit.chunk.heading_path))
@@ -207,11 +218,13 @@ def _scored(
             if wants_ratio and _RATIO.search(text):
                 score += RATIO_BONUS
             score /= 1 + len(unit_terms) / LENGTH_SCALE
-            if anchored is not None:  # the matched question names its answer sentence
-                named = anchored[0] == _key(hit) and anchored[1] in folded(text)
-                lead = ANCHOR_BONUS if named else 0.0
+            snippet = anchored.get(_key(hit))
+            if snippet is not None and snippet in folded(text):
+                lead = ANCHOR_BONUS * prior * anchored_match[_key(hit)]  # named by a question
+            elif rank == 0 and position == 0 and _key(hit) not in anchored:
+                lead = _lead_bonus(hit, value)
             else:
-                lead = _lead_bonus(hit, value) if rank == 0 and position == 0 else 0.0
+                lead = 0.0
             yield Scored(score + lead, Sentence(rank, position, text), unit_terms, lead)
 
 

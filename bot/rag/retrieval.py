@@ -20,7 +20,7 @@ from bot.rag.index_ids import parent_id, question_number
 from bot.rag.lexicon import Lexicon
 from bot.rag.query import NormalizedQuery
 from bot.rag.relevance import Evidence, is_relevant, is_weak_match
-from bot.rag.text import STOPWORDS, terms, words
+from bot.rag.text import STOPWORDS, folded, terms, words
 
 # (question text, k) -> [(chunk id, cosine similarity)], best first
 VectorSearch = Callable[[str, int], list[tuple[str, float]]]
@@ -47,6 +47,7 @@ class Hit:
     asked: float = 0.0  # share of the question held by its best section question, 0 if none
     asked_similarity: float = 0.0  # best cosine similarity of one of its questions
     anchor: str = ""  # the matched question's answer snippet, if it names one
+    anchor_match: float = 0.0  # how closely that question matched (word share or similarity)
 
     @property
     def by_question(self) -> bool:
@@ -96,28 +97,51 @@ class HybridRetriever:
         self._by_id = {c.id: i for i, c in enumerate(self.chunks)}
         self._vector_search = vector_search
         self.bm25 = BM25([chunk_terms(c) for c in self.chunks])
-        asked = [(i, q) for i, c in enumerate(self.chunks) for q in c.questions]
+        # (chunk, question number, question): an anchored question belongs to the chunk
+        # holding its answer sentence (a long section is several chunks)
+        targets = self._question_targets()
+        asked = [
+            (targets[(i, n)], self._anchor_of(i, n), q)
+            for i, c in enumerate(self.chunks)
+            for n, q in enumerate(c.questions)
+        ]
         if "questions" not in parts:
             asked = []
+        self._question_target = targets
         self.lexicon = Lexicon(
-            texts=[c.text for c in self.chunks] + [q for _, q in asked],
+            texts=[c.text for c in self.chunks] + [q for _, _, q in asked],
             headings={c.heading_path for c in self.chunks},
-            index_terms=set(self.bm25.idf) | {t for _, q in asked for t in terms(q)},
+            index_terms=set(self.bm25.idf) | {t for _, _, q in asked for t in terms(q)},
         )
         # Section questions are read like a user's question (shorthand, synonyms), so
         # "custom training" in one and "fine-tuning" in the other still meet.
-        self._asked_parent = [i for i, _ in asked]
-        self._asked_anchor = (
-            [
-                (c.anchors[n] if n < len(c.anchors) else "")
-                for c in self.chunks
-                for n in range(len(c.questions))
-            ]
-            if asked
-            else []
-        )
-        self._asked_terms = [frozenset(terms(self.lexicon.read(q).query.text)) for _, q in asked]
+        self._asked_parent = [i for i, _, _ in asked]
+        self._asked_anchor = [anchor for _, anchor, _ in asked]
+        asked_texts = [q for _, _, q in asked]
+        self._asked_terms = [frozenset(terms(self.lexicon.read(q).query.text)) for q in asked_texts]
         self.asked = BM25([sorted(t) for t in self._asked_terms])
+
+    def _question_targets(self) -> dict[tuple[int, int], int]:
+        """(chunk, question number) -> the chunk a hit on that question counts for: the
+        chunk of its section that holds its answer snippet, else the section's first."""
+        targets: dict[tuple[int, int], int] = {}
+        for i, chunk in enumerate(self.chunks):
+            siblings = (
+                [
+                    j
+                    for j, other in enumerate(self.chunks)
+                    if (other.path, other.section) == (chunk.path, chunk.section)
+                ]
+                if chunk.questions
+                else []
+            )
+            for n in range(len(chunk.questions)):
+                snippet = folded(chunk.anchors[n]) if n < len(chunk.anchors) else ""
+                holders = [
+                    j for j in siblings if snippet and snippet in folded(self.chunks[j].body)
+                ]
+                targets[(i, n)] = holders[0] if holders else i
+        return targets
 
     def retrieve(self, question: str, k: int) -> Retrieval:
         """The k best chunks for a question, best first."""
@@ -199,10 +223,14 @@ class HybridRetriever:
             if cid not in self._by_id or (is_question and "questions" not in self.parts):
                 continue
             index = self._by_id[cid]
+            number, anchor = question_number(entry), ""
+            if is_question and number is not None:
+                anchor = self._anchor_of(index, number)
+                index = self._question_target.get((index, number), index)
             best[index] = max(best.get(index, -1.0), sim)
             if is_question:
                 if sim > by_question.get(index, (-1.0, ""))[0]:
-                    by_question[index] = (sim, self._anchor_of(index, question_number(entry)))
+                    by_question[index] = (sim, anchor)
             else:
                 own = max(own, sim)
         ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))[:CANDIDATES]
@@ -244,7 +272,8 @@ class HybridRetriever:
                 max(asked_sim, 0.0),
             )
             # the matched question's answer: by its words first, else by its meaning
+            match = share if anchor else 0.0
             if not anchor and hit.by_question and asked_sim >= hit.similarity:
-                anchor = vector_anchor
-            hits.append(replace(hit, anchor=anchor))
+                anchor, match = vector_anchor, asked_sim
+            hits.append(replace(hit, anchor=anchor, anchor_match=match if anchor else 0.0))
         return hits
