@@ -6,14 +6,28 @@ cursors, or with a scripted error); the app runs over the real core and store.
 
 from __future__ import annotations
 
+import socket
 from typing import Any
 
 import pytest
 import slack_payloads as P
 from fake_slack import BOT_ID, BOT_USER_ID, Call, FakeSlack
-from slack_harness import Running, settle
+from pydantic import SecretStr
+from slack_bolt.request import BoltRequest
+from slack_harness import Running, make_core, settle
+from slack_sdk import WebClient
 
-from bot.slack.thread_reader import MAX_MESSAGES
+from bot.core.ports import Answerer
+from bot.settings import Settings
+from bot.slack.app import build_app
+from bot.slack.poster import build_client
+from bot.slack.thread_reader import (
+    MAX_CHARS,
+    MAX_MESSAGE_CHARS,
+    MAX_MESSAGES,
+    UNREADABLE,
+    read_thread,
+)
 
 ROOT = "1700000100.000100"
 WAIT_S = 30.0  # the first turn loads the meaning model; the machine may be busy
@@ -211,3 +225,71 @@ def test_the_decision_then_completes_with_the_threads_facts(
     ):
         assert fact in understood
     assert running.store.recent_decisions(P.USER)[0].slots["labeled_examples"] == 1200
+
+
+def test_socket_mode_reads_the_thread_through_the_same_listener(
+    slack: FakeSlack, settings: Settings, answerer: Answerer
+) -> None:
+    socket_settings = settings.model_copy(
+        update={"slack_signing_secret": None, "slack_app_token": SecretStr("xapp-1-test")}
+    )
+    core, store = make_core(socket_settings, answerer)
+    app = build_app(socket_settings, core, store, socket_mode=True)
+    slack.add_thread(P.CHANNEL, ROOT, planning_thread(), page_size=5)
+    payload = P.app_mention("should we fine-tune?", ts=MENTION_TS, thread_ts=ROOT)
+
+    assert app.dispatch(BoltRequest(body=payload, mode="socket_mode")).status == 200
+
+    text = first_post(slack).params["text"]
+    assert f"success rate 62% on 50 test cases (<@{ANA}>)" in text
+    assert len(slack.calls_to("conversations.replies")) == 3
+    settle(app)
+    store.close()
+
+
+# --- the reader's caps, against the fake Web API directly ----------------------------
+
+
+def reader_client(slack: FakeSlack, settings: Settings) -> WebClient:
+    return build_client(settings, backoff_s=0)
+
+
+def test_the_newest_messages_are_kept_within_the_character_cap(
+    slack: FakeSlack, settings: Settings
+) -> None:
+    long = "x" * 1_500
+    thread = [said(ANA, f"Note {n}: {long}", n) for n in range(30)]
+    thread.append(said(ANA, "z" * (MAX_MESSAGE_CHARS + 500), 30))
+    slack.add_thread(P.CHANNEL, ROOT, thread)
+
+    read = read_thread(reader_client(slack, settings), P.CHANNEL, ROOT, None, BOT_USER_ID)
+
+    assert read.partial
+    assert sum(len(m.text) for m in read.messages) <= MAX_CHARS
+    assert len(read.messages[-1].text) == MAX_MESSAGE_CHARS  # one huge message is cut
+    assert read.messages[-2].text.startswith("Note 29:")  # the newest, oldest first
+    assert read.unreadable is None
+
+
+def test_paging_stops_when_the_time_budget_is_spent(slack: FakeSlack, settings: Settings) -> None:
+    slack.add_thread(P.CHANNEL, ROOT, planning_thread(), page_size=4)
+    ticks = iter([0.0, 100.0, 200.0, 300.0])
+
+    read = read_thread(
+        reader_client(slack, settings), P.CHANNEL, ROOT, None, None, clock=lambda: next(ticks)
+    )
+
+    assert len(slack.calls_to("conversations.replies")) == 1
+    assert read.partial
+    assert [m.text for m in read.messages] == [text for _, text in PLANNING[:4]]
+
+
+def test_an_unreachable_slack_is_a_note_not_an_error(settings: Settings) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    closed = settings.model_copy(update={"slack_api_url": f"http://127.0.0.1:{port}/api/"})
+
+    read = read_thread(build_client(closed, backoff_s=0), P.CHANNEL, ROOT, None, None)
+
+    assert read.unreadable == UNREADABLE and read.messages == []
