@@ -60,8 +60,9 @@ class SlackAdapter:
             stream = AnswerStream.open(self.client, turn)  # an LLM answer shows as it is written
             with streaming_to(stream.append if stream else None):
                 replies = self._replies(turn.inbound)
+            sources = self.records.note_turn(turn)  # before anyone can answer this turn
             self._post_replies(turn, replies, stream)
-            self.records.after_turn(turn, replies, record)
+            self.records.after_turn(turn, replies, record, sources)
             return replies
         except Exception:
             log.exception("turn failed in %s", turn.inbound.key.id)

@@ -10,6 +10,7 @@ store or Slack call is logged, and the person is told when they asked for someth
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
@@ -27,6 +28,7 @@ from bot.core.records import (
     restored_state,
     set_inputs,
 )
+from bot.core.thread_facts import read_facts
 from bot.engine import decide
 from bot.engine.models import DecisionInput, Recommendation
 from bot.slack import dedupe
@@ -39,6 +41,7 @@ from bot.slack.refs import ButtonValue, ConversationRef
 from bot.store.base import Store
 
 log = logging.getLogger(__name__)
+_USER = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
 
 SOURCES_PREFIX = "record-sources:"
 MEMBER_PAGES = 10  # conversations.members pages (1,000 each) read before giving up
@@ -105,8 +108,25 @@ class ThreadRecords:
         if self.store.load_state(SOURCES_PREFIX + key.id) is None:  # expired with the dialogue
             self.store.save_state(SOURCES_PREFIX + key.id, _sources_of(record))
 
-    def after_turn(self, turn: Turn, replies: Sequence[Reply], record: ThreadRecord | None) -> None:
-        """Note who stated which input; tell the thread when its record no longer holds.
+    def note_turn(self, turn: Turn) -> dict[str, Any]:
+        """Who stated which input, noted as soon as the core has run the turn (the next
+        message in the thread cannot be an answer to it yet). Never raises."""
+        if not is_channel_thread(turn.dest):
+            return {}
+        try:
+            return self._note_sources(turn)
+        except Exception:
+            log.warning("could not note who stated the inputs", exc_info=True)
+            return {}
+
+    def after_turn(
+        self,
+        turn: Turn,
+        replies: Sequence[Reply],
+        record: ThreadRecord | None,
+        sources: dict[str, Any],
+    ) -> None:
+        """Tell the thread when its record no longer holds, with a button to update it.
 
         The offer is made once per record revision and new approach, so that a thread
         refining its numbers is not asked again at every message.
@@ -114,12 +134,13 @@ class ThreadRecords:
         if not is_channel_thread(turn.dest):
             return
         try:
-            sources = self._note_sources(turn)
             rec = _last_recommendation(replies)
             if record is None or rec is None or rec.approach == record.approach:
                 return
             offer = f"{record.id}:{record.revision}:{rec.approach.value}"
-            if sources.get("offered") == offer:
+            key = SOURCES_PREFIX + turn.inbound.key.id
+            noted = self.store.load_state(key) or sources
+            if noted.get("offered") == offer:
                 return
             conv = ConversationRef.of(turn.inbound.key)
             new = rec.input
@@ -127,9 +148,7 @@ class ThreadRecords:
                 record, rec, fired(record, new), changed_inputs(record, new), conv
             )
             self.poster.post(turn.dest, message)
-            self.store.save_state(
-                SOURCES_PREFIX + turn.inbound.key.id, {**sources, "offered": offer}
-            )
+            self.store.save_state(key, {**noted, "offered": offer})
         except Exception:
             log.warning("could not check the thread's decision record", exc_info=True)
 
@@ -140,9 +159,12 @@ class ThreadRecords:
         saved = self.store.load_state(SOURCES_PREFIX + key.id)
         sources = saved or {"asked_by": key.user, "by": {}, "values": {}}
         by, values = dict(sources.get("by") or {}), dict(sources.get("values") or {})
+        earlier = _thread_authors(turn)
         for slot, value in current.items():
             if values.get(slot) != value:
-                by[slot], values[slot] = key.user, value
+                said = earlier.get(slot)
+                who = said[0] if said is not None and said[1] == value else key.user
+                by[slot], values[slot] = who, value
         for slot in [s for s in values if s not in current]:
             by.pop(slot, None)
             values.pop(slot)
@@ -332,6 +354,27 @@ def _rerun(value: ButtonValue) -> Recommendation | None:
         return decide(DecisionInput.model_validate(value.inputs))
     except ValueError:
         return None
+
+
+def _thread_authors(turn: Turn) -> dict[str, tuple[str, Any]]:
+    """Who stated each input in the earlier messages of a thread Advisor was just called
+    into (bot.core.thread_facts reads them the same way the dialogue did): slot -> (user,
+    value). Empty for any other turn."""
+    thread = turn.inbound.thread
+    if thread is None or not thread.messages:
+        return {}
+    facts = read_facts([(m.author, m.text) for m in thread.messages])
+    out: dict[str, tuple[str, Any]] = {}
+    for slot, fact in facts.items():
+        user = _USER.fullmatch(fact.author.strip())
+        if user is not None:
+            out[slot] = (user.group(1), _json_value(fact.value))
+    return out
+
+
+def _json_value(value: Any) -> Any:
+    """A slot value as the dialogue stores it (enums by their value)."""
+    return getattr(value, "value", value)
 
 
 def _sources_of(record: ThreadRecord) -> dict[str, Any]:

@@ -42,7 +42,7 @@ DECISION = (
 class ChannelSlack(FakeSlack):
     """The fake Slack, plus channel members (one per page, to follow the cursor) and links."""
 
-    members = (P.USER, "UOTHER", RAJ)
+    members = (P.USER, "UOTHER", RAJ, "UANA0001", "ULEE0003")
 
     def _answer(self, call: Call) -> dict[str, Any]:
         if call.method == "conversations.members":
@@ -177,7 +177,7 @@ def test_only_people_in_the_channel_can_save(running: Running, slack: FakeSlack)
 
     told = ephemerals(slack, 1)[0]
     assert "Only people in this channel" in told.block_text()
-    assert len(slack.calls_to("conversations.members")) == 3  # every page was read
+    assert len(slack.calls_to("conversations.members")) == 5  # every page was read
     settle(running.app)
     assert running.store.channel_records(P.CHANNEL) == []
 
@@ -342,3 +342,56 @@ def test_app_home_lists_the_persons_records(running: Running, slack: FakeSlack) 
     text = json.dumps(view, ensure_ascii=False)
     assert "Your decision records" in text
     assert "open thread" in text and "Collect training data first" in text
+
+
+def test_inputs_read_from_the_thread_are_credited_to_who_said_them(
+    running: Running, slack: FakeSlack
+) -> None:
+    """@Advisor at the end of a discussion: the record names who said each number."""
+    ana, lee, root = "UANA0001", "ULEE0003", "1700000100.000100"
+    earlier = [
+        (ana, "we tried 5 prompt versions, the best gets 62% on our 50 test cases"),
+        (RAJ, "Legal has 1,200 labeled examples across 12 clause categories."),
+        (ana, "about 50k requests a month"),
+    ]
+    slack.add_thread(
+        P.CHANNEL,
+        root,
+        [
+            {"type": "message", "user": u, "text": t, "ts": f"1700000100.{100 + n:06d}"}
+            for n, (u, t) in enumerate(earlier)
+        ],
+    )
+    mention = P.app_mention("should we fine-tune?", ts="1700000100.000200", thread_ts=root)
+    mention["event"]["user"] = lee
+    running.sender.event(mention)
+    slack.wait_for_method("chat.postMessage", timeout=30)
+    for n, text in enumerate(["it's a classifier", "format", "just decide"], 2):
+        event = P.channel_message(text, ts=f"1700000100.0003{n:02d}", thread_ts=root, user=lee)
+        running.sender.event(event)
+        posts(slack, n)
+    card = slack.calls_to("chat.postMessage")[-1]
+    assert "advisor_save_record" in card.action_ids(), card.block_text()
+
+    button = next(
+        e
+        for b in card.blocks()
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == "advisor_save_record"
+    )
+    payload = P.block_actions(
+        "advisor_save_record",
+        button["value"],
+        message={"ts": "1700000100.000999", "type": "message"},
+    )
+    assert running.sender.interaction(payload).status == 200
+
+    record = slack.wait_for(
+        lambda calls: any("Decision record" in c.block_text() for c in calls), what="record"
+    )
+    text = next(c for c in record if "Decision record" in c.block_text()).block_text()
+    assert f"asked by <@{lee}>" in text
+    assert f"success rate 62%: _stated in the thread by <@{ana}>_" in text
+    assert f"labeled examples 1,200: _stated in the thread by <@{RAJ}>_" in text
+    assert f"failure cause format: _stated in the thread by <@{lee}>_" in text
