@@ -13,7 +13,14 @@ from typing import Any
 
 from bot.core import patterns as p
 from bot.core import rates
-from bot.core.classify import best_reading, is_sure
+from bot.core.classify import (
+    AGREE,
+    CAUSE_CLAUSE_BAR,
+    UNCUED_BAR,
+    Reading,
+    is_sure,
+    readings,
+)
 from bot.core.numbers import as_count, find_numbers, parse_number
 from bot.core.scan import COUNT_SLOTS, RATE_SLOTS, Extraction, Scan, about_failures
 from bot.core.vocab import find_failure_cause, find_language, find_task
@@ -150,41 +157,70 @@ def _examples(scan: Scan) -> None:
 
 
 def _words(scan: Scan) -> None:
+    _cause(scan)
     _task(scan)
-    cause = find_failure_cause(scan.text)
-    if about_failures(scan):
-        if cause:
-            scan.put("failure_cause", cause[0], cause[1])
-        else:
-            _by_meaning(scan, "failure_cause")
     language = find_language(scan.text)
     if language:
         scan.put("language", language[0], language[1])
 
 
+def _cause(scan: Scan) -> None:
+    """A named cause when the message talks of failures; else one read by meaning.
+
+    Without failure words a named cause ("the tone", "json") may be a plain requirement,
+    so it counts only when the reader agrees; a described one needs a surer reading.
+    """
+    cause = find_failure_cause(scan.text)
+    cued = about_failures(scan)
+    if cause and cued:
+        scan.put("failure_cause", cause[0], cause[1])
+    elif cause:
+        agrees = [r for r in _readings(scan, "failure_cause") if r.label == cause[0]]
+        if agrees and agrees[0].confidence >= AGREE:
+            scan.put("failure_cause", cause[0], cause[1])
+    else:
+        _by_meaning(scan, "failure_cause", bar=None if cued else UNCUED_BAR)
+
+
 def _task(scan: Scan) -> None:
-    """Named task words first; choosing between categories is classification; else by meaning."""
+    """Named task words first; choosing between categories is classification; else by meaning.
+
+    A reply to the failure-cause question is about the cause, so it is not read for a task.
+    """
     hit = find_task(scan.text)
     if "categories" in scan.out.slots and (hit is None or hit[0] != "classification"):
         scan.put("task", "classification", scan.out.spans["categories"])
     elif hit:
         scan.put("task", hit[0], hit[1])
-    else:
+    elif scan.pending != "failure_cause":
         _by_meaning(scan, "task")
 
 
-def _by_meaning(scan: Scan, slot: str) -> None:
-    """A described cause or task ('the bot invents refund rules'), when the reader is sure."""
+def _readings(scan: Scan, slot: str) -> list[Reading]:
     if len(scan.text.split()) > 120:
-        return  # long pastes: keywords only, bounded work
+        return []  # long pastes: keywords only, bounded work
     stated = [scan.out.spans[s] for s in RATE_SLOTS if s in scan.out.spans]
-    reading = best_reading(slot, scan.text, skip=stated)
-    if reading is None:
-        return
-    if is_sure(slot, reading, asked=scan.pending == slot):
-        scan.put(slot, reading.label, reading.span)
-    else:
-        scan.out.likely.setdefault(slot, reading.label)
+    return readings(slot, scan.text, skip=stated)
+
+
+def _by_meaning(scan: Scan, slot: str, bar: tuple[float, float] | None = None) -> None:
+    """A described cause or task ('the bot invents refund rules'), when the reader is sure.
+
+    A task read from the clause that stated the failure cause needs a surer reading.
+    """
+    found = _readings(scan, slot)
+    cause_span = scan.out.spans.get("failure_cause") if slot == "task" else None
+    for reading in found:
+        in_cause = cause_span is not None and _overlap(reading.span, cause_span)
+        if is_sure(slot, reading, scan.pending == slot, CAUSE_CLAUSE_BAR if in_cause else bar):
+            scan.put(slot, reading.label, reading.span)
+            return
+    if found:
+        scan.out.likely.setdefault(slot, found[0].label)
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    return a[0] < b[1] and b[0] < a[1]
 
 
 def _pending_answer(scan: Scan) -> None:
