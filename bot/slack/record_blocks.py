@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ContextBlock, MarkdownTextObject
 
@@ -148,6 +149,24 @@ def trigger_message(
     blocks: list[Block] = [*text_sections(f"{lead}\n{why}"), actions]
     fallback = f"The decision record no longer holds: {approach_title(rec.approach)} now"
     return SlackMessage(text=fallback, blocks=[b.to_dict() for b in blocks])
+
+
+def saved_card(blocks: Sequence[dict[str, Any]], user: str) -> list[dict[str, Any]]:
+    """A card's blocks once saved: no Save button, and who saved it above the buttons."""
+    note = _context(f"📌 Saved as this thread's decision record by <@{user}>").to_dict()
+    out: list[dict[str, Any]] = []
+    for block in blocks:
+        if block.get("type") == "actions":
+            elements = [
+                e for e in block.get("elements") or [] if e.get("action_id") != refs.SAVE_RECORD
+            ]
+            if len(elements) != len(block.get("elements") or []):
+                out.append(note)
+            if elements:
+                out.append({**block, "elements": elements})
+        else:
+            out.append(block)
+    return out
 
 
 def _context(text: str) -> ContextBlock:

@@ -36,7 +36,12 @@ from bot.slack.blocks import SlackMessage, notice, pack
 from bot.slack.card import details_blocks
 from bot.slack.inbound import Destination, Turn
 from bot.slack.poster import Poster
-from bot.slack.record_blocks import history_message, record_message, trigger_message
+from bot.slack.record_blocks import (
+    history_message,
+    record_message,
+    saved_card,
+    trigger_message,
+)
 from bot.slack.refs import ButtonValue, ConversationRef
 from bot.store.base import Store
 
@@ -224,6 +229,24 @@ class ThreadRecords:
             log.exception("could not post a decision record")
             self.store.delete_record(record.id or 0)  # so that the next click can save it
             self._tell(dest, user, SAVE_FAILED)
+            return
+        self._mark_saved(body, dest, user)
+
+    def _mark_saved(self, body: dict[str, Any], dest: Destination, user: str) -> None:
+        """The card loses its Save button and says who saved it (best effort)."""
+        message = body.get("message") or {}
+        blocks, ts = message.get("blocks"), message.get("ts")
+        if not isinstance(blocks, list) or not blocks or not ts:
+            return
+        try:
+            self.poster.client.chat_update(
+                channel=dest.channel,
+                ts=str(ts),
+                text=str(message.get("text") or "Recommendation"),
+                blocks=saved_card(blocks, user),
+            )
+        except Exception as exc:
+            log.info("could not mark the card as saved: %s", exc)
 
     def update(
         self, body: dict[str, Any], value: ButtonValue, user: str, dest: Destination

@@ -102,7 +102,8 @@ def press(running: Running, call: Call, action_id: str, ts: str, user: str = P.U
         for e in b["elements"]
         if e["action_id"] == action_id
     )
-    message = {"ts": ts, "type": "message", "text": call.params.get("text"), "blocks": []}
+    blocks = [{"block_id": f"b{n}", **b} for n, b in enumerate(call.blocks())]
+    message = {"ts": ts, "type": "message", "text": call.params.get("text"), "blocks": blocks}
     payload = P.block_actions(action_id, button["value"], message=message, label="x")
     payload["user"]["id"] = user
     payload["container"]["thread_ts"] = THREAD
@@ -146,6 +147,11 @@ def test_saving_posts_one_record_with_inputs_sources_and_triggers(
     assert "Revisit if the success rate reaches 80%" in text
     assert "labeled examples reach 1,000" in text
     assert f"Saved by <@{RAJ}>" in text
+    marked = slack.wait_for_method("chat.update")[0]  # the card says it was saved
+    assert marked.params["ts"] == "1800.000303"
+    assert "advisor_save_record" not in marked.action_ids()
+    assert "advisor_card_details" in marked.action_ids()
+    assert f"Saved as this thread's decision record by <@{RAJ}>" in marked.block_text()
 
     settle_records(running, 1)
     [saved] = running.store.channel_records(P.CHANNEL)
