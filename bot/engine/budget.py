@@ -13,6 +13,8 @@ One run is what the budget is checked against: retraining is a later year's budg
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from bot.engine.costs import DEFAULT_TOKENS_PER_REQUEST, PRICE_TABLES, PriceTable, training_run_usd
 from bot.engine.facts import Facts
 from bot.engine.wording import count, usd
@@ -24,7 +26,14 @@ def run_costs(f: Facts) -> list[RunCost]:
     """One training run on the team's examples (or the minimum), under every price table."""
     examples = f.slots.labeled_examples or f.needed_examples
     tokens = f.slots.tokens_per_request or DEFAULT_TOKENS_PER_REQUEST
-    return [(table, training_run_usd(table, examples, tokens)) for table in PRICE_TABLES]
+    return list(_priced(examples, tokens))
+
+
+@lru_cache(maxsize=1024)
+def _priced(examples: int, tokens: int) -> tuple[RunCost, ...]:
+    """Run costs by (examples, tokens): the budget rules ask for them on every probe of the
+    sensitivity search, and a decision's probes share a handful of pairs."""
+    return tuple((table, training_run_usd(table, examples, tokens)) for table in PRICE_TABLES)
 
 
 def _split(f: Facts) -> tuple[list[RunCost], list[RunCost]] | None:

@@ -24,8 +24,8 @@ from bot.engine.sensitivity import (
     NOUNS,
     RATES,
     SLOT_ORDER,
+    Approaches,
     Value,
-    approach_with,
     show,
 )
 
@@ -50,22 +50,27 @@ class Crossing:
     threshold: int | float
 
 
-def what_would_change(f: Facts, approach: Approach) -> list[WhatWouldChange]:
+def what_would_change(
+    f: Facts, approach: Approach, approaches: Approaches | None = None
+) -> list[WhatWouldChange]:
     """For each known slot, the nearest change up and down that gives another approach."""
+    memo = approaches if approaches is not None else Approaches()
     out: list[WhatWouldChange] = []
     for slot in (*SLOT_ORDER, "target_success_rate", BUDGET):
         current = getattr(f.slots, slot)
         if isinstance(current, FailureCause | Task):
-            out += _other_choice(f, slot, current, approach)
+            out += _other_choice(memo, f, slot, current, approach)
         elif current is not None:
-            out += _nearest(f, slot, current, approach)
+            out += _nearest(memo, f, slot, current, approach)
     return out
 
 
-def _other_choice(f: Facts, slot: str, current: Value, approach: Approach) -> list[WhatWouldChange]:
+def _other_choice(
+    memo: Approaches, f: Facts, slot: str, current: Value, approach: Approach
+) -> list[WhatWouldChange]:
     options = CAUSE_PROBES if slot == "failure_cause" else (Task.classification,)
     for option in options:
-        becomes = approach_with(f.slots, slot, option)
+        becomes = memo.with_value(f.slots, slot, option)
         if option == current or becomes == approach:
             continue
         name = slot.replace("_", " ")
@@ -82,7 +87,7 @@ def _other_choice(f: Facts, slot: str, current: Value, approach: Approach) -> li
 
 
 def _nearest(
-    f: Facts, slot: str, current: int | float, approach: Approach
+    memo: Approaches, f: Facts, slot: str, current: int | float, approach: Approach
 ) -> list[WhatWouldChange]:
     crossings = [_cross(slot, current, cut) for cut in _cuts(f, slot)]
     valid = [c for c in crossings if _valid(slot, c.value) and c.value != current]
@@ -91,7 +96,7 @@ def _nearest(
     out = []
     for side in (up, down):
         for crossing in side:
-            becomes = approach_with(f.slots, slot, crossing.value)
+            becomes = memo.with_value(f.slots, slot, crossing.value)
             if becomes != approach:
                 out.append(_change(slot, crossing, becomes))
                 break

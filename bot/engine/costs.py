@@ -116,8 +116,8 @@ def estimate(
     run = training_run_usd(table, examples, tokens)
     prompting_month = monthly_requests * per_request_usd(table, tokens, tuned=False)
     tuned_month = monthly_requests * per_request_usd(table, tokens, tuned=True)
-    timeline = [
-        CostPoint(
+    timeline = [  # built unvalidated: the figures are ints and rounded floats by construction
+        CostPoint.model_construct(
             month=m,
             prompting_usd=round(prompting_month * m, 2),
             fine_tuning_usd=round(training_runs(m) * run + tuned_month * m, 2),

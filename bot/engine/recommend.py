@@ -11,7 +11,7 @@ from bot.engine.models import Approach, DecisionInput, FiredRule, Recommendation
 from bot.engine.notes import NOTES
 from bot.engine.rules import choose_rule, fired
 from bot.engine.sections import citation
-from bot.engine.sensitivity import missing
+from bot.engine.sensitivity import Approaches, missing
 from bot.engine.wording import words
 
 
@@ -42,6 +42,8 @@ def decide(inp: DecisionInput) -> Recommendation:
         )
     )
     rules = fired(facts, approach, NOTES)
+    approaches = Approaches()  # the sensitivity searches below share their probes
+    approaches.given(slots, approach)
     clauses = [r.headline.format_map(said) for r in rules if r.headline]
     return Recommendation(
         approach=approach,
@@ -50,8 +52,8 @@ def decide(inp: DecisionInput) -> Recommendation:
             FiredRule(id=r.id, reason=r.reason.format_map(said), section=r.section) for r in rules
         ],
         next_steps=next_steps(approach, facts, said, decisive.id),
-        missing=missing(facts, approach),
-        what_would_change=what_would_change(facts, approach),
+        missing=missing(facts, approach, approaches),
+        what_would_change=what_would_change(facts, approach, approaches),
         cost=cost,
         citations=[citation(section) for section in dict.fromkeys(r.section for r in rules)],
         input=inp,

@@ -67,10 +67,33 @@ NOUNS = {
 }
 
 
-def approach_with(slots: Slots, slot: str, value: Value) -> Approach:
-    """The approach the rules give with one slot set to `value`."""
-    changes: dict[str, Any] = {slot: value}
-    return choose(derive(slots._replace(**changes)))
+class Approaches:
+    """The approach the rules give for slot values, each distinct set worked out once.
+
+    One decision probes the rules a few dozen times (`missing`, `what_would_change`), and
+    many probes repeat (every `_first_change` starts from the slots as they are); a
+    decision shares one of these between both searches. Slot values are compared by
+    value, as the rules compare them.
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[Slots, Approach] = {}
+
+    def of(self, slots: Slots) -> Approach:
+        """The approach for these slots."""
+        found = self._seen.get(slots)
+        if found is None:
+            found = self._seen[slots] = choose(derive(slots))
+        return found
+
+    def given(self, slots: Slots, approach: Approach) -> None:
+        """Record an approach already worked out for these slots (the decision's own)."""
+        self._seen[slots] = approach
+
+    def with_value(self, slots: Slots, slot: str, value: Value) -> Approach:
+        """The approach with one slot set to `value`."""
+        changes: dict[str, Any] = {slot: value}
+        return self.of(slots._replace(**changes))
 
 
 def show(slot: str, value: Value) -> str:
@@ -84,18 +107,21 @@ def show(slot: str, value: Value) -> str:
     return count(int(value)) if isinstance(value, int) else str(value)
 
 
-def missing(f: Facts, approach: Approach) -> list[MissingSlot]:
+def missing(
+    f: Facts, approach: Approach, approaches: Approaches | None = None
+) -> list[MissingSlot]:
     """Unknown slots that could change the recommendation, most valuable first."""
+    memo = approaches if approaches is not None else Approaches()
     out = []
     for slot in SLOT_ORDER:
         if getattr(f.slots, slot) is not None:
             continue
-        alone = _first_change(f.slots, slot, _probes(f, slot))
+        alone = _first_change(memo, f.slots, slot, _probes(f, slot))
         if alone is not None:
             value, becomes = alone
             why = f"{WHY[slot]} ({_at(slot, value)} this becomes {becomes.value})."
             out.append(MissingSlot(slot=slot, why=why))
-        elif _first_change(_in_context(f, slot), slot, _probes(f, slot)) is not None:
+        elif _first_change(memo, _in_context(f, slot), slot, _probes(f, slot)) is not None:
             out.append(MissingSlot(slot=slot, why=f"{WHY[slot]}."))
     if approach in TRAINING:
         out += [
@@ -106,11 +132,13 @@ def missing(f: Facts, approach: Approach) -> list[MissingSlot]:
     return out
 
 
-def _first_change(slots: Slots, slot: str, probes: list[Value]) -> tuple[Value, Approach] | None:
+def _first_change(
+    memo: Approaches, slots: Slots, slot: str, probes: list[Value]
+) -> tuple[Value, Approach] | None:
     """The first probe value of `slot` that gives another approach than leaving it unknown."""
-    unknown = choose(derive(slots))
+    unknown = memo.of(slots)
     for value in probes:
-        becomes = approach_with(slots, slot, value)
+        becomes = memo.with_value(slots, slot, value)
         if becomes != unknown:
             return value, becomes
     return None
