@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,6 +24,8 @@ import numpy as np
 
 DEFAULT_K = 7
 TEMPERATURE = 0.05  # softmax over cosine similarity: small, so the nearest examples count most
+REMEMBERED_TEXTS = 4096  # embeddings kept by `RememberingEncoder` (256 floats each, ~10 MB)
+REMEMBER_UP_TO = 32  # calls with more texts (a training set, embedded once) pass straight through
 
 
 class Encoder(Protocol):
@@ -128,9 +132,51 @@ def parse_examples(lines: Iterable[str]) -> Iterable[Example]:
         yield Example(str(data["text"]), str(data["label"]))
 
 
+class RememberingEncoder:
+    """An encoder that remembers the vectors of the texts it embedded last (a bounded LRU).
+
+    One message is embedded by several readers: the router reads the whole message, the
+    cause and the task readers each read its clauses, often the same text. Short replies
+    ("format", "skip", "start over") also recur across conversations. Each text's vector
+    does not depend on what else is in the batch (checked: WordLlama pools each text on
+    its own), so a remembered vector is exactly the one a new call would give.
+    """
+
+    def __init__(self, inner: Encoder, size: int = REMEMBERED_TEXTS) -> None:
+        self.inner = inner
+        self.size = size
+        self._vectors: OrderedDict[str, tuple[float, ...]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """The vector of each text: remembered ones from memory, the rest in one call."""
+        if len(texts) > REMEMBER_UP_TO:
+            return self.inner.embed_documents(texts)
+        found: dict[str, tuple[float, ...]] = {}
+        with self._lock:
+            for text in texts:
+                vector = self._vectors.get(text)
+                if vector is not None:
+                    self._vectors.move_to_end(text)
+                    found[text] = vector
+            self.hits += sum(1 for t in texts if t in found)
+        new = list(dict.fromkeys(t for t in texts if t not in found))
+        if new:
+            computed = self.inner.embed_documents(new)
+            with self._lock:
+                self.misses += len(new)
+                for text, floats in zip(new, computed, strict=True):
+                    found[text] = self._vectors[text] = tuple(floats)
+                while len(self._vectors) > self.size:
+                    self._vectors.popitem(last=False)
+        return [list(found[t]) for t in texts]
+
+
 @lru_cache(maxsize=1)
 def default_encoder() -> Encoder:
     """The bundled embedding model (WordLlama), loaded once per process on first use."""
     from bot.rag.embeddings import load_embeddings  # numpy model from the installed wheel
 
-    return load_embeddings("wordllama", None)
+    return RememberingEncoder(load_embeddings("wordllama", None))
