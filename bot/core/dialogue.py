@@ -40,9 +40,17 @@ def step(state: DialogueState, inbound: Inbound, now: datetime, tools: Tools) ->
 def _joined(
     state: DialogueState, inbound: Inbound, thread: ThreadContext, tools: Tools
 ) -> list[Reply]:
-    """A message that brings Advisor into a thread: what the thread settled, then the turn."""
+    """A message that brings Advisor into a thread: what the thread settled, then the turn.
+
+    Without text (a thread shared to Advisor) the decision starts, or goes on, by itself.
+    """
     said = take_thread(state, thread, tools)
-    replies = _text(state, inbound.text[:MAX_TEXT], tools)
+    if inbound.text.strip():
+        replies = _text(state, inbound.text[:MAX_TEXT], tools)
+    elif state.phase is Phase.idle:
+        replies = advance(state, tools, lead=texts.START)
+    else:
+        replies = [] if said else _status(state, "", extract(""), tools)
     if said and state.phase is Phase.collecting and state.pending is None:
         replies += advance(state, tools)  # a detour (help, a question) still asks what's missing
     return [*said, *replies]

@@ -26,6 +26,7 @@ from bot.slack.dedupe import once
 from bot.slack.interactions import Interactions
 from bot.slack.listeners import MessageListeners, is_channel_thread_reply, is_dm_root_message
 from bot.slack.poster import Poster, build_client
+from bot.slack.thread_reader import SHORTCUT
 from bot.store.base import Store
 
 log = logging.getLogger(__name__)
@@ -91,6 +92,7 @@ def _register_messages(app: App, listeners: MessageListeners, store: Store) -> N
     thread_reply(ack=ack_now, lazy=[once(store, listeners.on_thread_reply)])
     dm = app.event("message", matchers=[is_dm_root_message])
     dm(ack=ack_now, lazy=[once(store, listeners.on_dm)])
+    app.shortcut(SHORTCUT)(ack=ack_now, lazy=[once(store, listeners.on_thread_shared)])
 
 
 def _register_interactions(app: App, handlers: Interactions, store: Store) -> None:

@@ -24,7 +24,7 @@ from bot.slack.inbound import (
 )
 from bot.slack.plain import plain_label
 from bot.slack.refs import ConversationRef
-from bot.slack.thread_reader import with_thread
+from bot.slack.thread_reader import share_thread, with_thread
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +86,10 @@ class MessageListeners:
             turn = with_thread(turn, self.adapter.client, event, context.bot_user_id)
         self.adapter.mark_thread(conv)
         self.adapter.converse(turn)
+
+    def on_thread_shared(self, body: dict[str, Any], context: BoltContext) -> None:
+        """The "Decide with Advisor" shortcut on a message: like a mention, for its thread."""
+        share_thread(self.adapter, body, context.bot_user_id)
 
     def on_thread_reply(
         self, event: dict[str, Any], body: dict[str, Any], context: BoltContext

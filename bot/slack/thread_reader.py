@@ -18,10 +18,14 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.core.messages import Said, ThreadContext
-from bot.slack.inbound import Turn, is_user_message
+from bot.core.messages import ConversationKey, Inbound, Said, ThreadContext
+from bot.slack.adapter import SlackAdapter
+from bot.slack.inbound import Destination, Turn, is_user_message, team_of
+from bot.slack.refs import ConversationRef
 
 log = logging.getLogger(__name__)
+
+SHORTCUT = "advisor_thread"  # the message shortcut "Decide with Advisor" (manifest.json)
 
 PAGE_SIZE = 200  # messages per conversations.replies call (Slack's recommended maximum)
 MAX_PAGES = 10  # calls per thread
@@ -38,6 +42,10 @@ NO_SCOPE = (
 NOT_IN_CHANNEL = (
     "_I couldn't read the earlier messages of this thread because I'm not a member of this "
     "channel (`/invite @Advisor` fixes that). So I'll ask instead._"
+)
+NOT_A_MEMBER = (
+    "I can't read or answer in this channel because I'm not a member of it: "
+    "`/invite @Advisor`, then try again."
 )
 UNREADABLE = "_I couldn't read the earlier messages of this thread just now, so I'll ask instead._"
 _NOTES = {
@@ -59,6 +67,44 @@ def with_thread(
         return turn
     context = read_thread(client, turn.dest.channel, str(thread_ts), ts, bot_user_id)
     return Turn(turn.inbound.model_copy(update={"thread": context}), turn.dest)
+
+
+def shared_turn(body: dict[str, Any]) -> Turn:
+    """The "Decide with Advisor" shortcut on a message: a turn in that message's thread."""
+    message = body.get("message") or {}
+    channel = str((body.get("channel") or {}).get("id") or "")
+    thread = str(message.get("thread_ts") or message.get("ts") or body.get("message_ts") or "")
+    user = str((body.get("user") or {}).get("id") or "unknown")
+    key = ConversationKey(workspace=team_of(body), channel=channel, thread=thread, user=user)
+    return Turn(Inbound(key=key), Destination(channel=channel, thread_ts=thread or None))
+
+
+def share_thread(adapter: SlackAdapter, body: dict[str, Any], bot_user_id: str | None) -> None:
+    """A thread shared to Advisor: read whole (once), then answered in the thread.
+
+    Where Advisor cannot read, it cannot post either: the person alone is told why.
+    """
+    turn = shared_turn(body)
+    if not turn.dest.channel or not turn.dest.thread_ts:
+        return
+    conv = ConversationRef.of(turn.inbound.key)
+    if not adapter.in_thread(conv, bot_user_id):
+        context = read_thread(
+            adapter.client, turn.dest.channel, turn.dest.thread_ts, None, bot_user_id
+        )
+        if context.unreadable == NOT_IN_CHANNEL:
+            private = Destination(
+                channel=turn.dest.channel,
+                user=turn.inbound.key.user,
+                response_url=body.get("response_url"),
+            )
+            adapter.tell(private, NOT_A_MEMBER)
+            return
+        turn = Turn(turn.inbound.model_copy(update={"thread": context}), turn.dest)
+    else:
+        turn = Turn(turn.inbound.model_copy(update={"thread": ThreadContext()}), turn.dest)
+    adapter.mark_thread(conv)
+    adapter.converse(turn)
 
 
 def read_thread(

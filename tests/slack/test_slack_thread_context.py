@@ -6,6 +6,7 @@ cursors, or with a scripted error); the app runs over the real core and store.
 
 from __future__ import annotations
 
+import json
 import socket
 from typing import Any
 
@@ -14,7 +15,7 @@ import slack_payloads as P
 from fake_slack import BOT_ID, BOT_USER_ID, Call, FakeSlack
 from pydantic import SecretStr
 from slack_bolt.request import BoltRequest
-from slack_harness import Running, make_core, settle
+from slack_harness import REPO, Running, make_core, settle
 from slack_sdk import WebClient
 
 from bot.core.ports import Answerer
@@ -25,6 +26,7 @@ from bot.slack.thread_reader import (
     MAX_CHARS,
     MAX_MESSAGE_CHARS,
     MAX_MESSAGES,
+    SHORTCUT,
     UNREADABLE,
     read_thread,
 )
@@ -293,3 +295,70 @@ def test_an_unreachable_slack_is_a_note_not_an_error(settings: Settings) -> None
     read = read_thread(build_client(closed, backoff_s=0), P.CHANNEL, ROOT, None, None)
 
     assert read.unreadable == UNREADABLE and read.messages == []
+
+
+# --- a thread shared to Advisor: the "Decide with Advisor" message shortcut ----------
+
+
+def message_shortcut(slack: FakeSlack, message: dict[str, Any]) -> dict[str, Any]:
+    """A message shortcut's payload, in the shape Slack's reference shows."""
+    return {
+        "type": "message_action",
+        "token": "XXYYZZ",
+        "action_ts": "1700000300.000001",
+        "team": {"id": P.TEAM, "domain": "acme"},
+        "user": {"id": P.USER, "name": "pat"},
+        "channel": {"id": P.CHANNEL, "name": "planning"},
+        "callback_id": SHORTCUT,
+        "trigger_id": "111.222.abc",
+        "message_ts": message["ts"],
+        "message": message,
+        "response_url": slack.hook_url("shortcut"),
+    }
+
+
+def test_the_manifest_offers_the_shortcut_and_the_scopes_to_read_threads() -> None:
+    manifest = json.loads((REPO / "manifest.json").read_text())
+    shortcuts = manifest["features"]["shortcuts"]
+    assert [(s["type"], s["callback_id"]) for s in shortcuts] == [("message", SHORTCUT)]
+    scopes = manifest["oauth_config"]["scopes"]["bot"]
+    assert {"channels:history", "groups:history", "mpim:history"} <= set(scopes)
+    setup = (REPO / "docs" / "slack-setup.md").read_text()
+    assert "mpim:history" in setup and "Decide with Advisor" in setup
+
+
+def test_a_thread_shared_to_advisor_is_read_whole_and_answered_in_it(
+    running: Running, slack: FakeSlack
+) -> None:
+    thread = planning_thread()
+    slack.add_thread(P.CHANNEL, ROOT, thread, page_size=5)
+
+    assert running.sender.interaction(message_shortcut(slack, thread[4])).status == 200
+
+    post = first_post(slack)
+    text = post.params["text"]
+    assert post.params["thread_ts"] == ROOT
+    assert f"success rate 62% on 50 test cases (<@{ANA}>)" in text
+    assert "Still missing: why the failures happen" in text
+    assert "When it fails" in text
+    assert len(slack.calls_to("conversations.replies")) == 3
+
+    # Follow-ups in the thread continue the same conversation, without a mention.
+    running.sender.event(P.channel_message("format", ts="1700000100.000600", thread_ts=ROOT))
+    second = slack.wait_for_method("chat.postMessage", count=2, timeout=WAIT_S)[1]
+    assert "failure cause format" in second.params["text"]
+
+
+def test_a_thread_shared_from_a_channel_advisor_is_not_in_is_answered_privately(
+    running: Running, slack: FakeSlack
+) -> None:
+    slack.add_thread(P.CHANNEL, ROOT, planning_thread())
+    slack.reply_error("conversations.replies", "not_in_channel")
+
+    running.sender.interaction(message_shortcut(slack, planning_thread()[0]))
+
+    hook = slack.wait_for_method("response_url", timeout=WAIT_S)[0]
+    assert "/invite @Advisor" in hook.params["text"]
+    assert hook.params["response_type"] == "ephemeral"
+    settle(running.app)
+    assert slack.calls_to("chat.postMessage") == []
