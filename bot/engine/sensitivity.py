@@ -6,6 +6,7 @@ found by re-running the decisive rules with that slot filled in.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from bot.engine.facts import CEILING, Facts, Slots, derive
@@ -116,12 +117,13 @@ def missing(
     for slot in SLOT_ORDER:
         if getattr(f.slots, slot) is not None:
             continue
-        alone = _first_change(memo, f.slots, slot, _probes(f, slot))
+        probes = _probes(f, slot)
+        alone = _first_change(memo, f.slots, slot, probes)
         if alone is not None:
             value, becomes = alone
             why = f"{WHY[slot]} ({_at(slot, value)} this becomes {becomes.value})."
             out.append(MissingSlot(slot=slot, why=why))
-        elif _first_change(memo, _in_context(f, slot), slot, _probes(f, slot)) is not None:
+        elif _first_change(memo, _in_context(f, slot), slot, probes) is not None:
             out.append(MissingSlot(slot=slot, why=f"{WHY[slot]}."))
     if approach in TRAINING:
         out += [
@@ -133,7 +135,7 @@ def missing(
 
 
 def _first_change(
-    memo: Approaches, slots: Slots, slot: str, probes: list[Value]
+    memo: Approaches, slots: Slots, slot: str, probes: Sequence[Value]
 ) -> tuple[Value, Approach] | None:
     """The first probe value of `slot` that gives another approach than leaving it unknown."""
     unknown = memo.of(slots)
@@ -163,19 +165,24 @@ def _in_context(f: Facts, slot: str) -> Slots:
     return f.slots._replace(**fills)
 
 
-def _probes(f: Facts, slot: str) -> list[Value]:
-    s = f.slots
-    probes: dict[str, list[Value]] = {
-        "success_rate": [s.target_success_rate, 0.5, CEILING, 0.95, 0.05],
-        "test_cases": [5, 50],
-        "prompt_iterations": [5, 1],
-        "failure_cause": list(CAUSE_PROBES),
-        "systematic_failure_share": [0.3, 0.05],
-        "labeled_examples": [f.needed_examples, f.ideal_examples, f.needed_examples - 1],
-        "task": list(Task),
-        "categories": [1, 10, 50],
-    }
-    return probes[slot]
+# Values tried for an unknown slot, in order; the first that changes the approach is quoted.
+_FIXED_PROBES: dict[str, tuple[Value, ...]] = {
+    "test_cases": (5, 50),
+    "prompt_iterations": (5, 1),
+    "failure_cause": CAUSE_PROBES,
+    "systematic_failure_share": (0.3, 0.05),
+    "task": tuple(Task),
+    "categories": (1, 10, 50),
+}
+
+
+def _probes(f: Facts, slot: str) -> Sequence[Value]:
+    """The values to try for `slot`; only the ones that depend on the team are built here."""
+    if slot == "success_rate":
+        return (f.slots.target_success_rate, 0.5, CEILING, 0.95, 0.05)
+    if slot == "labeled_examples":
+        return (f.needed_examples, f.ideal_examples, f.needed_examples - 1)
+    return _FIXED_PROBES[slot]
 
 
 def _at(slot: str, value: Value) -> str:
