@@ -168,7 +168,9 @@ class Interactions:
         if value is None:
             log.warning("button %s without a readable value", action_id)
             return
-        if not refs.may_act(value.conv, user, action_channel(body)):
+        # Details only shows a card's rest: anyone who sees a (shared) card may open it.
+        read_only = action_id == refs.CARD_DETAILS
+        if not read_only and not refs.may_act(value.conv, user, action_channel(body)):
             log.warning("ignored %s by %s on a conversation that is not theirs", action_id, user)
             return
         if not dedupe.claim(self.store, dedupe.click_id(body, action_id, value.slot, user)):

@@ -314,11 +314,14 @@ class ThreadRecords:
         if rec is None:
             self._tell(dest, user, BAD_INPUTS)
             return
-        where = f"{dest.channel}:{_message_ts(body) or '-'}"
-        ident = f"card-details:{where}" + (f":{user}" if dest.ephemeral else "")
+        card = _message_ts(body)
+        once_per = f":{user}" if dest.ephemeral else ""  # a private card: once per person
+        ident = f"card-details:{dest.channel}:{card or '-'}{once_per}"
         if not dedupe.claim(self.store, ident):
             self._tell(dest, user, DETAILS_POSTED)
             return
+        if not dest.ephemeral and dest.thread_ts is None and card:
+            dest = Destination(channel=dest.channel, thread_ts=card)  # a thread under the card
         fallback = f"Details: {rec.headline}"
         self.poster.send(dest, pack(details_blocks(rec), fallback))
 

@@ -169,6 +169,19 @@ def test_a_valid_form_posts_the_recommendation_where_it_was_opened(
     assert details.params["response_type"] == "ephemeral"
     assert "Cost over 12 months" in details.block_text()
 
+    click(running, card, "advisor_share", ephemeral=True, response_url=slack.hook_url("s"))
+    shared = slack.wait_for_method("chat.postMessage")[0]
+    payload = P.block_actions(
+        "advisor_card_details",
+        element(shared, "advisor_card_details")["value"],
+        message={"ts": "1700.424242", "type": "message"},
+    )
+    payload["user"]["id"] = "USOMEONEELSE"  # anyone in the channel may open a shared card
+    running.sender.interaction(payload)
+    in_thread = slack.wait_for_method("chat.postMessage", count=2)[1]
+    assert in_thread.params["thread_ts"] == "1700.424242"  # under the card, not in the channel
+    assert "Cost over 12 months" in in_thread.block_text()
+
 
 def test_a_choice_button_answers_the_question_in_its_thread(
     running: Running, slack: FakeSlack
