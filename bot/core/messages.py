@@ -42,6 +42,7 @@ class ThreadContext(BaseModel):
 
     messages: list[Said] = Field(default_factory=list, description="By people, oldest first")
     partial: bool = Field(False, description="Only the most recent messages of a long thread")
+    cut_short: bool = Field(False, description="Slack stopped answering part way through")
     unreadable: str | None = Field(None, description="Why it could not be read: one line to say")
 
 

@@ -176,10 +176,13 @@ def take_thread(state: DialogueState, thread: ThreadContext, tools: Tools) -> li
         text += f" Still missing: {wanted}."
     else:
         text += " That's enough for a recommendation."
-    if thread.partial:
+    read = len(thread.messages)
+    if thread.cut_short:
         text += (
-            f"\n\n_This thread is long, so I read only its {len(thread.messages)} most "
-            "recent messages._"
+            f"\n\n_Slack stopped me part way through this thread, so I read {read} of its "
+            "messages, not the latest ones._"
         )
+    elif thread.partial:
+        text += f"\n\n_This thread is long, so I read only its {read} most recent messages._"
     text += "\n\n_Anything wrong? Just say the right value here._"
     return [Reply(kind=ReplyKind.summary, text=text, slots=state.decision_input())]

@@ -13,10 +13,12 @@ import copy
 import logging
 import time
 from collections.abc import Callable
+from enum import Enum
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry import RateLimitErrorRetryHandler
 
 from bot.core.messages import ConversationKey, Inbound, Said, ThreadContext
 from bot.slack.adapter import SlackAdapter
@@ -53,6 +55,14 @@ _NOTES = {
     "not_in_channel": NOT_IN_CHANNEL,
     "channel_not_found": NOT_IN_CHANNEL,
 }
+
+
+class Read(Enum):
+    """How far a thread was read."""
+
+    whole = "whole"
+    capped = "capped"  # more pages than the caps allow
+    cut_short = "cut_short"  # Slack refused a later page (rate limited, timed out)
 
 
 def with_thread(
@@ -118,7 +128,7 @@ def read_thread(
 ) -> ThreadContext:
     """People's messages in the thread before `before_ts`, oldest first; never raises."""
     try:
-        raw, complete = _fetch(client, channel, thread_ts, clock)
+        raw, read = _fetch(client, channel, thread_ts, clock)
     except SlackApiError as exc:
         error = str(exc.response.get("error") or "")
         log.warning("could not read thread %s/%s: %s", channel, thread_ts, error)
@@ -134,15 +144,21 @@ def read_thread(
         and str(m.get("text") or "").strip()
     ]
     kept = _most_recent(said)
-    return ThreadContext(messages=kept, partial=not complete or len(kept) < len(said))
+    return ThreadContext(
+        messages=kept,
+        partial=read is Read.capped or len(kept) < len(said),
+        cut_short=read is Read.cut_short,
+    )
 
 
 def _fetch(
     client: WebClient, channel: str, thread_ts: str, clock: Callable[[], float]
-) -> tuple[list[dict[str, Any]], bool]:
-    """Every page of the thread within the caps; True when the thread was read to its end."""
-    reader = copy.copy(client)
-    reader.timeout = int(CALL_TIMEOUT_S)
+) -> tuple[list[dict[str, Any]], Read]:
+    """The thread's pages within the caps, and how far it was read.
+
+    A refusal on the first page raises; on a later one, what was read is kept.
+    """
+    reader = _quick(client)
     deadline = clock() + BUDGET_S
     messages: list[dict[str, Any]] = []
     cursor: str | None = None
@@ -150,15 +166,33 @@ def _fetch(
         params: dict[str, Any] = {"channel": channel, "ts": thread_ts, "limit": PAGE_SIZE}
         if cursor:
             params["cursor"] = cursor
-        page = reader.conversations_replies(**params)
+        try:
+            page = reader.conversations_replies(**params)
+        except Exception as exc:
+            if not messages:
+                raise
+            log.info(
+                "thread %s/%s: reading stopped after %d: %s", channel, thread_ts, len(messages), exc
+            )
+            return messages, Read.cut_short
         messages += [m for m in page.get("messages") or [] if isinstance(m, dict)]
         cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
         if not cursor:
-            return messages, True
+            return messages, Read.whole
         if clock() >= deadline:
             break
     log.info("thread %s/%s read in part (%d messages)", channel, thread_ts, len(messages))
-    return messages, False
+    return messages, Read.capped
+
+
+def _quick(client: WebClient) -> WebClient:
+    """The client with a short timeout and no waiting out rate limits: the person is waiting."""
+    reader = copy.copy(client)
+    reader.timeout = int(CALL_TIMEOUT_S)
+    reader.retry_handlers = [
+        h for h in client.retry_handlers if not isinstance(h, RateLimitErrorRetryHandler)
+    ]
+    return reader
 
 
 def _by_a_person(message: dict[str, Any], bot_user_id: str | None) -> bool:

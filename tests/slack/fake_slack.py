@@ -71,6 +71,7 @@ class FakeSlack:
         self.errors: dict[str, str] = {}  # method -> Slack error code (ok: false)
         self.threads: dict[tuple[str, str], list[dict[str, Any]]] = {}  # scripted replies
         self.page_size = 200  # at most this many messages per conversations.replies page
+        self.rate_limited_from: int | None = None  # replies pages from here on answer 429
         self._cond = threading.Condition()
         self._ts = itertools.count(1)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
@@ -113,13 +114,20 @@ class FakeSlack:
         self.errors[method] = error
 
     def add_thread(
-        self, channel: str, thread_ts: str, messages: list[dict[str, Any]], page_size: int = 200
+        self,
+        channel: str,
+        thread_ts: str,
+        messages: list[dict[str, Any]],
+        page_size: int = 200,
+        rate_limited_from: int | None = None,
     ) -> None:
         """conversations.replies serves these messages for the thread (then Advisor's posts),
-        `page_size` to a page, with a `next_cursor` to each following page, as Slack pages."""
+        `page_size` to a page, with a `next_cursor` to each following page, as Slack pages.
+        Pages from the `rate_limited_from`-th message on answer 429 (Retry-After: 60)."""
         with self._cond:
             self.threads[(channel, thread_ts)] = list(messages)
             self.page_size = page_size
+            self.rate_limited_from = rate_limited_from
 
     # --- reading ------------------------------------------------------------------
 
@@ -154,6 +162,8 @@ class FakeSlack:
     def _record(self, call: Call) -> tuple[int, dict[str, str], dict[str, Any] | str]:
         with self._cond:
             failure = self._take_failure(call.method)
+            if failure is None and self._rate_limited(call):
+                failure = Failure(429, retry_after=60)
             (self.calls if failure is None else self.failed).append(call)
             self._cond.notify_all()
         if failure is not None:
@@ -170,6 +180,13 @@ class FakeSlack:
         if call.method in self.errors:
             return 200, {}, {"ok": False, "error": self.errors[call.method]}
         return 200, {}, self._answer(call)
+
+    def _rate_limited(self, call: Call) -> bool:
+        """A scripted thread's page at or past `rate_limited_from`."""
+        if call.method != "conversations.replies" or self.rate_limited_from is None:
+            return False
+        start = int(str(call.params.get("cursor") or "page:0").removeprefix("page:") or 0)
+        return start >= self.rate_limited_from
 
     def _take_failure(self, method: str) -> Failure | None:
         for index, failure in enumerate(self.failures):

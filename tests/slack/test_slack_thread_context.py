@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 from typing import Any
 
 import pytest
@@ -284,6 +285,23 @@ def test_paging_stops_when_the_time_budget_is_spent(slack: FakeSlack, settings: 
     assert len(slack.calls_to("conversations.replies")) == 1
     assert read.partial
     assert [m.text for m in read.messages] == [text for _, text in PLANNING[:4]]
+
+
+def test_a_rate_limited_later_page_keeps_what_was_read_and_does_not_wait_a_minute(
+    running: Running, slack: FakeSlack
+) -> None:
+    slack.add_thread(P.CHANNEL, ROOT, planning_thread(), page_size=6, rate_limited_from=6)
+    started = time.monotonic()
+    mention(running)
+
+    text = first_post(slack).params["text"]
+    assert time.monotonic() - started < WAIT_S  # Retry-After: 60 was not waited out
+    assert f"success rate 62% on 50 test cases (<@{ANA}>)" in text  # on the first page
+    assert f"1,200 labeled examples (<@{RAJ}>)" in text  # the sixth message
+    assert "12 categories" not in text  # said on the refused page: still asked for
+    assert "how many categories it chooses between" in text
+    assert "Slack stopped me part way through this thread, so I read 6 of its messages" in text
+    assert [c.params.get("cursor") for c in slack.failed] == ["page:6"]
 
 
 def test_an_unreachable_slack_is_a_note_not_an_error(settings: Settings) -> None:
