@@ -15,9 +15,11 @@ from pydantic import BaseModel, Field, ValidationError
 
 from bot.core import slots as sl
 from bot.core.state import DialogueState, Phase
+from bot.engine.costs import PRICE_TABLES
 from bot.engine.models import Approach, DecisionInput, Recommendation, WhatWouldChange
 from bot.engine.wording import APPROACH_TITLES, usd
 
+_TABLE_LABELS = {table.name: table.label for table in PRICE_TABLES}
 STATED = "stated"
 DEFAULT = "default"
 # Defaults worth naming in a record: they decide (target) or scale the cost (horizon).
@@ -179,9 +181,10 @@ def cost_line(rec: Recommendation) -> str | None:
             if e.break_even_month is not None
             else "no break-even"
         )
+        label = _TABLE_LABELS.get(e.price_table, e.price_table)
         parts.append(
             f"prompting {usd(e.prompting_total_usd)}, fine-tuning "
-            f"{usd(e.fine_tuning_total_usd)} ({e.price_table}; {even})"
+            f"{usd(e.fine_tuning_total_usd)} ({label}; {even})"
         )
     first = rec.cost.estimates[0]
     lead = f"{first.horizon_months} months at {first.monthly_requests:,} requests/month"

@@ -7,9 +7,9 @@ from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ContextBlock, MarkdownTextObject
 
+from bot.core import slots as sl
 from bot.core.records import DEFAULT, ThreadRecord, Trigger, approach_title, revisit_line
 from bot.engine.models import Recommendation
-from bot.engine.sections import SECTIONS
 from bot.slack import refs
 from bot.slack.blocks import SlackMessage, button, text_sections
 from bot.slack.card import approach_label
@@ -18,7 +18,7 @@ from bot.slack.refs import ButtonValue, ConversationRef
 
 HISTORY_LIMIT = 10
 UPDATE_LABEL = "Update the decision record"
-_RULES_SHOWN = 6
+_RULES_SHOWN = 3  # in full; the others by id
 
 
 def day(record: ThreadRecord) -> str:
@@ -34,7 +34,7 @@ def record_message(record: ThreadRecord) -> SlackMessage:
         f"{title} · {day(record)} · {asked}",
         f"*Recommendation:* {escape(approach_label(record.approach))}. "
         f"{to_mrkdwn(record.headline)}",
-        "*Inputs*\n" + "\n".join(_input_line(record, i) for i in range(len(record.sources))),
+        "*Inputs*\n" + _inputs(record),
         "*Rules behind it*\n" + _rules(record),
     ]
     if record.cost_line:
@@ -48,31 +48,30 @@ def record_message(record: ThreadRecord) -> SlackMessage:
     return SlackMessage(text=fallback, blocks=[b.to_dict() for b in blocks])
 
 
-def _input_line(record: ThreadRecord, index: int) -> str:
-    source = record.sources[index]
-    label = source.slot.replace("_", " ")
-    if source.source == DEFAULT:
-        where = "default"
-    elif source.by:
-        where = f"stated in the thread by <@{source.by}>"
-    else:
-        where = "stated in the thread"
-    return f"• {escape(label)} {escape(source.shown)}: _{where}_"
+def _inputs(record: ThreadRecord) -> str:
+    """One line per source: who stated which inputs, then the defaults."""
+    groups: dict[str, list[str]] = {}
+    for source in record.sources:
+        if source.source == DEFAULT:
+            where = "defaults"
+        elif source.by:
+            where = f"stated in the thread by <@{source.by}>"
+        else:
+            where = "stated in the thread"
+        label = sl.LABELS.get(source.slot, source.slot.replace("_", " "))
+        groups.setdefault(where, []).append(f"{escape(label)} {escape(source.shown)}")
+    order = sorted(groups, key=lambda w: (w == "defaults", w == "stated in the thread"))
+    return "\n".join(f"• _{where}:_ {', '.join(groups[where])}" for where in order) or "• none"
 
 
 def _rules(record: ThreadRecord) -> str:
+    """The deciding reasons in full, then the other rules by id."""
     shown = record.rules[:_RULES_SHOWN]
-    lines = [
-        f"• {to_mrkdwn(r.reason)} (`{escape(r.id)}`, _{escape(_section(r.section))}_)"
-        for r in shown
-    ]
-    if len(record.rules) > len(shown):
-        lines.append(f"…and {len(record.rules) - len(shown)} more")
+    lines = [f"• {to_mrkdwn(r.reason)} (`{escape(r.id)}`)" for r in shown]
+    rest = record.rules[_RULES_SHOWN:]
+    if rest:
+        lines.append("• also: " + ", ".join(f"`{escape(r.id)}`" for r in rest))
     return "\n".join(lines) or "• none"
-
-
-def _section(section: str) -> str:
-    return SECTIONS.get(section, (section, ""))[0]
 
 
 def history_message(

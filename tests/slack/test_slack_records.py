@@ -8,6 +8,7 @@ thread fire its revisit trigger and offer an update, which applies once.
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
 import uuid
@@ -121,6 +122,16 @@ def recommended(running: Running, slack: FakeSlack) -> Call:
     return card
 
 
+def sources(call: Call) -> dict[str, str]:
+    """A posted record's inputs and where each came from: {'success rate 62%': '<@U1>'}."""
+    text = "\n".join(b["text"]["text"] for b in call.blocks() if b.get("type") == "section")
+    out = {}
+    for where, inputs in re.findall(r"^• _(.+?):_ (.+)$", text, flags=re.MULTILINE):
+        for item in inputs.split(", "):
+            out[item] = where.removeprefix("stated in the thread by ")
+    return out
+
+
 def ephemerals(slack: FakeSlack, count: int) -> list[Call]:
     return slack.wait_for_method("chat.postEphemeral", count=count)
 
@@ -138,9 +149,10 @@ def test_saving_posts_one_record_with_inputs_sources_and_triggers(
     assert record.params["thread_ts"] == THREAD
     assert "Decision record" in text
     assert f"asked by <@{P.USER}>" in text
-    assert f"success rate 62%: _stated in the thread by <@{P.USER}>_" in text
-    assert f"failure cause format: _stated in the thread by <@{RAJ}>_" in text
-    assert "target success rate 80%: _default_" in text
+    said = sources(record)
+    assert said["success rate 62%"] == said["test cases 50"] == f"<@{P.USER}>"
+    assert said["failure cause format"] == f"<@{RAJ}>"
+    assert said["target success rate 80%"] == "defaults"
     assert "Collect training data first" in text
     assert "data.per_category_minimum" in text  # the rules behind it, by id
     assert "*Cost:* 12 months at 50,000 requests/month" in text
@@ -252,7 +264,7 @@ def test_new_numbers_fire_the_trigger_and_the_update_applies_once(
     press(running, offer, "advisor_update_record", ts="1800.000606", user=RAJ)
     updated = posts(slack, 8)[7]
     assert "Decision record* (revision 2)" in updated.block_text()
-    assert f"success rate 81%: _stated in the thread by <@{RAJ}>_" in updated.block_text()
+    assert sources(updated)["success rate 81%"] == f"<@{RAJ}>"
     assert f"updated by <@{RAJ}>" in updated.block_text()
 
     press(running, offer, "advisor_update_record", ts="1800.000606")
@@ -281,10 +293,10 @@ def test_a_thread_whose_dialogue_expired_reruns_from_its_record(
     offer = posts(slack, 7)[6]
     assert "Revisit trigger fired: the success rate reaches 80%" in offer.block_text()
     press(running, offer, "advisor_update_record", ts="1800.000707", user=RAJ)
-    text = posts(slack, 8)[7].block_text()
-    assert f"success rate 81%: _stated in the thread by <@{RAJ}>_" in text
-    assert f"test cases 50: _stated in the thread by <@{P.USER}>_" in text  # from the record
-    assert f"asked by <@{P.USER}>" in text
+    updated = posts(slack, 8)[7]
+    assert sources(updated)["success rate 81%"] == f"<@{RAJ}>"
+    assert sources(updated)["test cases 50"] == f"<@{P.USER}>"  # as the record kept it
+    assert f"asked by <@{P.USER}>" in updated.block_text()
 
 
 def test_the_update_is_offered_once_while_the_numbers_keep_moving(
@@ -396,8 +408,9 @@ def test_inputs_read_from_the_thread_are_credited_to_who_said_them(
     record = slack.wait_for(
         lambda calls: any("Decision record" in c.block_text() for c in calls), what="record"
     )
-    text = next(c for c in record if "Decision record" in c.block_text()).block_text()
-    assert f"asked by <@{lee}>" in text
-    assert f"success rate 62%: _stated in the thread by <@{ana}>_" in text
-    assert f"labeled examples 1,200: _stated in the thread by <@{RAJ}>_" in text
-    assert f"failure cause format: _stated in the thread by <@{lee}>_" in text
+    posted = next(c for c in record if "Decision record" in c.block_text())
+    assert f"asked by <@{lee}>" in posted.block_text()
+    said = sources(posted)
+    assert said["success rate 62%"] == said["prompt iterations 5"] == f"<@{ana}>"
+    assert said["labeled examples 1,200"] == said["categories 12"] == f"<@{RAJ}>"
+    assert said["failure cause format"] == f"<@{lee}>"
