@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -96,6 +97,10 @@ def say(running: Running, slack: FakeSlack, text: str, n: int, user: str = P.USE
 
 def press(running: Running, call: Call, action_id: str, ts: str, user: str = P.USER) -> None:
     """Click a button on a posted message, as Slack sends it (with the message's ts)."""
+    assert running.sender.interaction(click_payload(call, action_id, ts, user)).status == 200
+
+
+def click_payload(call: Call, action_id: str, ts: str, user: str = P.USER) -> dict[str, Any]:
     button = next(
         e
         for b in call.blocks()
@@ -108,7 +113,7 @@ def press(running: Running, call: Call, action_id: str, ts: str, user: str = P.U
     payload = P.block_actions(action_id, button["value"], message=message, label="x")
     payload["user"]["id"] = user
     payload["container"]["thread_ts"] = THREAD
-    assert running.sender.interaction(payload).status == 200
+    return payload
 
 
 def recommended(running: Running, slack: FakeSlack) -> Call:
@@ -175,7 +180,12 @@ def test_a_second_click_or_a_redelivery_does_not_post_twice(
     running: Running, slack: FakeSlack
 ) -> None:
     card = recommended(running, slack)
-    press(running, card, "advisor_save_record", ts="1800.000303")
+    payload = click_payload(card, "advisor_save_record", ts="1800.000303")
+    both = [threading.Thread(target=running.sender.interaction, args=(payload,)) for _ in "ab"]
+    for delivery in both:  # the same click delivered twice at once
+        delivery.start()
+    for delivery in both:
+        delivery.join(10)
     posts(slack, 5)
 
     press(running, card, "advisor_save_record", ts="1800.000303", user=RAJ)
