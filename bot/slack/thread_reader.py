@@ -3,8 +3,10 @@
 `conversations.replies` is read page by page (each call with a short timeout, the
 whole read within a time budget). Only people's messages count: bots' messages and
 Advisor's own are dropped, as are edits, joins and other notices. A thread longer
-than the caps is read by its most recent messages. When Slack refuses (a missing
-scope, Advisor not in the channel) the turn goes on as before, with one line saying so.
+than the caps is read by its most recent messages. Rate limits are not waited out:
+a refused later page keeps what was read. When Slack refuses the first page (a
+missing scope, Advisor not in the channel) the turn goes on as before, with one
+line saying so.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import copy
 import logging
 import time
 from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any
 
@@ -201,11 +204,12 @@ def _by_a_person(message: dict[str, Any], bot_user_id: str | None) -> bool:
 
 
 def _before(message: dict[str, Any], before_ts: str | None) -> bool:
+    """Written before the message that called Advisor (Slack's ts are exact decimals)."""
     if before_ts is None:
         return True
     try:
-        return float(message.get("ts") or 0) < float(before_ts)
-    except ValueError:
+        return Decimal(str(message.get("ts") or 0)) < Decimal(before_ts)
+    except InvalidOperation:
         return False
 
 
