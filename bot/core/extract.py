@@ -105,14 +105,24 @@ def _budget(scan: Scan) -> None:
 
 
 def _horizon(scan: Scan) -> None:
-    for m in p.HORIZON.finditer(scan.text):
-        before = scan.text[max(0, m.start() - 25) : m.start()]
-        if p.PAST_TIME.search(before) or p.AGO.match(scan.text[m.end() :]):
-            continue
-        value = parse_number(m.group("n"))
-        if value is not None:
-            months = value * (12 if m.group("unit").lower().startswith("y") else 1)
-            scan.put("horizon_months", as_count(months), m.span(), m.span("n"))
+    """'over the next 2 years', 'a 36-month window', '18mo': how long to compare costs over.
+
+    Spans of the past ('we've run it for 8 months'), dates ('launch in 3 months') and
+    rhythms ('retrain every 6 months') are no horizon.
+    """
+    for regex in (p.HORIZON, p.HORIZON_GLUED):
+        for m in regex.finditer(scan.text):
+            before = scan.text[max(0, m.start() - 30) : m.start()]
+            if p.PAST_TIME.search(before) or p.AGO.match(scan.text[m.end() :]):
+                continue
+            if p.NOT_A_SPAN.search(before):
+                continue
+            value = parse_number(m.group("n"))
+            if value is not None:
+                months = value * (12 if m.group("unit").lower().startswith("y") else 1)
+                scan.put("horizon_months", as_count(months), m.span(), m.span("n"))
+    for m in p.YEAR_AND_HALF.finditer(scan.text):
+        scan.put("horizon_months", 18, m.span(), m.span())
     for m in p.NEXT_YEAR.finditer(scan.text):
         scan.put("horizon_months", 12, m.span(), m.span())
 
@@ -211,12 +221,23 @@ def _by_meaning(scan: Scan, slot: str, bar: tuple[float, float] | None = None) -
     found = _readings(scan, slot)
     cause_span = scan.out.spans.get("failure_cause") if slot == "task" else None
     for reading in found:
+        if (
+            slot == "task"
+            and reading.label == "translation"
+            and not _between_languages(scan, reading)
+        ):
+            continue  # "replies in Dutch" names the language, not a translation
         in_cause = cause_span is not None and _overlap(reading.span, cause_span)
         if is_sure(slot, reading, scan.pending == slot, CAUSE_CLAUSE_BAR if in_cause else bar):
             scan.put(slot, reading.label, reading.span)
             return
     if found:
         scan.out.likely.setdefault(slot, found[0].label)
+
+
+def _between_languages(scan: Scan, reading: Reading) -> bool:
+    """Whether a clause moves text into, out of or between languages."""
+    return bool(p.BETWEEN_LANGUAGES.search(scan.text[reading.span[0] : reading.span[1]]))
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -268,6 +289,7 @@ _FINDERS = (
     _iterations,
     rates.share_words,
     rates.counted_right,
+    rates.earlier_rates,
     _categories,
     _examples,
     _words,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.core.numbers import MONEY, NUMBER, PERCENT_SIGN, WORD_NUMBER
+from bot.core.vocab import LANGUAGES
 
 __all__ = ["PERCENT_SIGN"]
 
@@ -30,6 +31,9 @@ TEST_CASES = _c(
     rf"\b(?:eval(?:uation)?|test\s*set|benchmark|golden\s+set|test\s+suite)\s*(?:set\s+)?"
     rf"(?:has|had|of|with|is|was|are|:|=|size)\s*(?:about|around|roughly|~|only|just)?\s*{N}"
     r"(?!\s*%)",
+    # "65 tickets in the eval", "40 cases in our test set"
+    rf"{N}\s+(?:[a-z-]+\s+)?in\s+(?:the|our|my)\s+(?:eval(?:uation)?|test\s*set|benchmark"
+    r"|golden\s+set|hold[\s-]?out|test\s+suite)\b",
     # "120 test docs", "220 held-out emails"
     rf"{N}\s+(?:test|held[\s-]?out|eval(?:uation)?|hold[\s-]?out)\s+[a-z]+",
 )
@@ -50,10 +54,18 @@ _REQUESTS = (
 _PER = r"(?:\s*/\s*|\s+(?:a|an|per|each|every)\s+|\s*per\s*)"
 _UNIT = r"(?P<unit>day|d|week|wk|month|mo|year|yr)\b"
 _ADVERB = r"(?P<unit>daily|weekly|monthly|yearly|annually)"
+# "300 quotes/wk": any counted thing per unit of time is traffic, except these
+_NOT_TRAFFIC = (
+    r"(?:tokens?|hours?|minutes?|times|people|engineers|devs|dollars|bucks|euros|releases"
+    r"|deploys|deployments|iterations|prompts|versions|days|weeks|months|years|hires|visitors"
+    r"|visits|signups|subscribers|installs|downloads|followers|employees)\b"
+)
+_COUNTED = rf"(?:{_REQUESTS}|(?!{_NOT_TRAFFIC})[a-z]{{3,}}s)"
 VOLUME = _c(
-    rf"{N}(?:\s+{_REQUESTS})?{_PER}{_UNIT}",
-    rf"{N}(?:\s+{_REQUESTS})?\s+{_ADVERB}\b",
-    rf"{N}\s+{_ADVERB}\s+{_REQUESTS}",
+    rf"{N}(?:\s+{_COUNTED})?{_PER}{_UNIT}",
+    # "30k monthly active users" counts people, not requests
+    rf"{N}(?:\s+{_REQUESTS})?\s+{_ADVERB}\b(?!\s+(?:active|unique)\b)",
+    rf"{N}\s+{_ADVERB}\s+(?!(?:active\s+|unique\s+)?users)(?:{_REQUESTS})",
     rf"\b{_ADVERB}\s+(?:volume|traffic|requests|calls|usage)\s*(?:is|of|:|=)?\s*"
     rf"(?:about|around|roughly|~)?\s*{N}",
 )
@@ -77,12 +89,32 @@ PAST_SPEND = re.compile(
     r"\b(?:spent|cost|costs|costing|paid|paying|price[sd]?|charges?|charged)\b[^.;!?]*$", _I
 )
 
-# "5 years of tickets", "3 months old" are data, not the horizon
+# "5 years of tickets", "3 months old" are data, not the horizon; "a 2-year window", "24 mo"
 HORIZON = re.compile(
-    rf"{N}\s*(?P<unit>years?|yrs?|months?|mos)\b(?![\s-]+(?:of|old|worth|history|back)\b)", _I
+    rf"{N}[\s-]*(?P<unit>years?|yrs?|months?|mos?)\b"
+    r"(?![\s-]+(?:of|old|worth|history|back|now|so\s+far|already|in\s+production)\b)",
+    _I,
 )
-NEXT_YEAR = re.compile(r"\b(?:over|for|within)\s+(?:the\s+next|a|one)\s+year\b", _I)
-PAST_TIME = re.compile(r"\b(?:past|last|been|spent|for\s+the\s+last)\b[^.;!?]*$", _I)
+# "18mo", "2yr": a count glued to its unit
+HORIZON_GLUED = re.compile(
+    r"(?<![\w.$])(?P<n>\d{1,3})(?P<unit>mos?|yrs?)\b(?![\s-]+(?:of|old)\b)", _I
+)
+NEXT_YEAR = re.compile(
+    r"\b(?:over|for|within|across)\s+(?:the\s+next|the\s+coming|a|one)\s+year\b"
+    r"(?!\s+and\s+a\s+half)",
+    _I,
+)
+YEAR_AND_HALF = re.compile(r"\b(?:a|one)\s+year\s+and\s+a\s+half\b", _I)
+PAST_TIME = re.compile(
+    r"\b(?:past|last|been|spent|for\s+the\s+last|we'?ve|ran|running|had)\b[^.;!?]*$", _I
+)
+# "launch in 3 months", "every 6 months", "live within 2 months": a date or a rhythm, no span
+NOT_A_SPAN = re.compile(
+    r"(?:\b(?:in|every|each|after)|\b(?:launch\w*|live|ship\w*|deadline|ready|deliver\w*|done"
+    r"|release\w*|deploy\w*|finish\w*|due)\b[^.;,!?]{0,20}\bwithin)"
+    r"\s+(?:about\s+|around\s+|roughly\s+|~\s*)?$",
+    _I,
+)
 AGO = re.compile(r"\s+ago\b", _I)
 
 # "7/10", "18 of 30", "6 out of every 10"; "6 in 10" only with a success word near it
@@ -131,7 +163,7 @@ _RIGHT = (
 )
 SUCCESS_AFTER = re.compile(
     rf"\s*{_OF_CASES}"
-    rf"(?:are\s+|is\s+|come\s+out\s+|came\s+out\s+|were\s+|was\s+)?(?:[a-z]+ly\s+)?{_RIGHT}\b",
+    rf"(?:it'?s\s+|it\s+is\s+|they'?re\s+)?(?:are\s+|is\s+|come\s+out\s+|came\s+out\s+|were\s+|was\s+)?(?:[a-z]+ly\s+)?{_RIGHT}\b",
     _I,
 )
 OF_FAILURES = re.compile(
@@ -157,6 +189,18 @@ SUCCESS_BEFORE = re.compile(
     r"|perform\w*|reach\w*|around|about|roughly)\b[^%/]{0,25}$",
     _I,
 )
+# "from 60% to 72%", "was 50% and now 68%": the earlier figure is history, the later one counts
+EARLIER_BEFORE = re.compile(
+    r"\b(?:from|was|were|used\s+to\s+(?:be|get)|old(?:\s+\w+)?|baseline|previously|before|first"
+    r"|originally|started\s+at)\s+(?:at\s+|about\s+|around\s+|~\s*)?$",
+    _I,
+)
+LATER_BEFORE = re.compile(
+    r"\b(?:to|now(?:\s+at)?|currently(?:\s+at)?|current(?:ly)?|latest|new(?:\s+\w+)?(?:\s+one)?"
+    r"|up\s+to)\s+(?:about\s+|around\s+|~\s*)?$",
+    _I,
+)
+A_RATE = re.compile(r"\d\s*(?:%|percent\b)|\d\s*/\s*\d|(?<![\w.])0?\.\d", _I)
 STRICT_SUCCESS_BEFORE = re.compile(
     r"\b(?:success\s+rate|accuracy|acc|precision|recall|f1|scor\w*|hit\s+rate)\b[^%/]{0,15}$", _I
 )
@@ -237,7 +281,7 @@ PEOPLE_BEFORE = re.compile(r"\b(?:team\s+of|of\s+us|we'?re|we\s+are)\s*$", re.I)
 BINARY = re.compile(r"\bbinary\b|\byes\s*/\s*no\s+classif", _I)
 
 _QUAL = (
-    r"(?:hand[\s-]?)?(?:labell?ed|annotated|tagged|curated|historical|past|training|gold(?:en)?"
+    r"(?:(?:hand|gold|human|expert|manually|manual)[\s-]?)?(?:labell?ed|annotated|tagged|curated|historical|past|training|gold(?:en)?"
     r"|graded|reviewed|verified)"
 )
 _EX_NOUN = r"(?:examples?|samples?|pairs?|data\s?points?|records?|rows?|instances?)"
@@ -266,7 +310,16 @@ FAILURE_TALK = re.compile(
     r"|miss\w*|because|doesn'?t|does not|can'?t|cannot|hallucinat\w*|inconsistent\w*|outdated"
     r"|random\w*|off|mangl\w*|garbl\w*|mix\w*\s+up|confus\w*|ignor\w*|messes|messed|mostly"
     r"|mainly|usually|keeps?|sounds?|needs?\s+to\s+sound|lost|instead\s+of|rather\s+than"
-    r"|when\s+we\s+(?:need|want|asked)|should\s+(?:read|sound|be))\b",
+    r"|when\s+we\s+(?:need|want|asked)|should\s+(?:read|sound|be)|invent\w*|made\s+up"
+    r"|makes?\s+up|misread\w*|misunderst\w*|misinterpret\w*|trip\w*\s+up|chok\w*|crash\w*"
+    r"|add\s+up|forg[eo]t\w*|garbage|nonsense|botch\w*|gets?\s+(?:lost|stuck|confused))\b",
+    _I,
+)
+
+# A translation by meaning must say it moves text to, from or between languages.
+BETWEEN_LANGUAGES = re.compile(
+    rf"\b(?:into|to|from)\s+(?:{'|'.join(LANGUAGES)})\b|\b(?:languages|multilingual|bilingual"
+    r"|locales?)\b|\b[a-z]{2}\s*(?:->|→|>|2)\s*[a-z]{2}\b",
     _I,
 )
 

@@ -22,6 +22,8 @@ def fractions(scan: Scan) -> None:
             continue  # "one of 22 components" picks one, it is no rate
         loose = not m.group("sep").lower().startswith("in")  # "3 in 10 days" is no rate
         found = _rate_slot(scan, m.start(), m.end(), num / den, loose=loose)
+        if found and _earlier(scan, found, m.span(), m.span("n"), m.span("d")):
+            continue
         if found:
             scan.put(found[0], found[1], m.span(), m.span("n"), m.span("d"))
             _cases_after(scan, found[0], m.end())  # "3 out of 5 on the 25 we tried": 25
@@ -38,6 +40,8 @@ def percents(scan: Scan) -> None:
     for m in p.PERCENT.finditer(scan.text):
         value = parse_number(m.group("n"))
         found = None if value is None else _rate_slot(scan, m.start(), m.end(), value / 100)
+        if found and _earlier(scan, found, m.span(), m.span("n")):
+            continue
         if found:
             scan.put(found[0], found[1], m.span(), m.span("n"))
             _cases_after(scan, found[0], m.end())
@@ -66,9 +70,32 @@ def counted_right(scan: Scan) -> None:
 def decimals(scan: Scan) -> None:
     for m in p.DECIMAL.finditer(scan.text):
         found = _rate_slot(scan, m.start(), m.end(), float(m.group("n")), strict=True)
+        if found and _earlier(scan, found, m.span(), m.span("n")):
+            continue
         if found:
             scan.put(found[0], found[1], m.span(), m.span("n"))
             _cases_after(scan, found[0], m.end())
+
+
+def _earlier(
+    scan: Scan, found: tuple[str, float], span: tuple[int, int], *claims: tuple[int, int]
+) -> bool:
+    """'from 60% to 72%', 'was 50%': an earlier success rate, kept only if no later one is said.
+
+    The count it was measured on ("was 70% on 50 cases") still gives the test cases.
+    """
+    before = p.clause_before(scan.text, span[0])
+    if found[0] != "success_rate" or not p.EARLIER_BEFORE.search(before):
+        return False
+    scan.earlier.append((found[1], span, claims))
+    _cases_after(scan, "success_rate", span[1])
+    return True
+
+
+def earlier_rates(scan: Scan) -> None:
+    """The earlier success rate, when the message says no later one."""
+    for value, span, claims in scan.earlier:
+        scan.put("success_rate", value, span, *claims)
 
 
 def _cases_after(scan: Scan, slot: str, end: int) -> None:
@@ -89,6 +116,8 @@ def _rate_slot(
         return "target_success_rate", value
     if p.SUCCESS_AFTER.match(after) or p.ON_CASES.match(after):
         return "success_rate", value
+    if p.LATER_BEFORE.search(before) and p.A_RATE.search(before):
+        return "success_rate", value  # "from 60% to 72%": the figure it got to
     if p.SYSTEMATIC.search(before) or p.SYSTEMATIC.search(after):
         return "systematic_failure_share", value
     if p.OF_FAILURES.match(after):

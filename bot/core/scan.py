@@ -51,6 +51,10 @@ class Scan:
     out: Extraction
     claimed: list[tuple[int, int]] = field(default_factory=list)
     names_cause: bool | None = None  # found once per message: asked for every number in it
+    # Success rates said to be earlier ("from 60%"): (value, span, claims), used if no later one
+    earlier: list[tuple[float, tuple[int, int], tuple[tuple[int, int], ...]]] = field(
+        default_factory=list
+    )
 
     def free(self, *spans: tuple[int, int]) -> bool:
         return not any(s < ce and cs < e for s, e in spans for cs, ce in self.claimed)
