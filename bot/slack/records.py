@@ -178,14 +178,6 @@ class ThreadRecords:
             self.store.save_state(SOURCES_PREFIX + key.id, updated)
         return updated
 
-    def note_sources(self, conv: ConversationRef, stated_by: dict[str, tuple[str, Any]]) -> None:
-        """Attribute inputs read elsewhere (earlier thread messages): slot -> (user, value)."""
-        key = SOURCES_PREFIX + conv.key("-").id
-        saved = self.store.load_state(key) or {"asked_by": None, "by": {}, "values": {}}
-        for slot, (user, value) in stated_by.items():
-            saved["by"][slot], saved["values"][slot] = user, value
-        self.store.save_state(key, saved)
-
     def _sources(self, conv: ConversationRef, inputs: dict[str, Any]) -> tuple[str | None, dict]:
         saved = self.store.load_state(SOURCES_PREFIX + conv.key("-").id) or {}
         values = saved.get("values") or {}
