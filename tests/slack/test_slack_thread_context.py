@@ -18,6 +18,7 @@ from pydantic import SecretStr
 from slack_bolt.request import BoltRequest
 from slack_harness import REPO, Running, make_core, settle
 from slack_sdk import WebClient
+from test_slack_interactions import click
 
 from bot.core.ports import Answerer
 from bot.settings import Settings
@@ -179,6 +180,25 @@ def test_a_thread_slack_will_not_show_degrades_to_asking_with_a_one_line_note(
     # Today's behaviour after the note: the dialogue starts from nothing and asks.
     assert "Let's work out your best next step" in text
     assert "62%" not in text
+
+
+def test_one_message_or_one_click_corrects_what_was_picked_up(
+    running: Running, slack: FakeSlack
+) -> None:
+    slack.add_thread(P.CHANNEL, ROOT, planning_thread())
+    mention(running)
+    question = first_post(slack)
+
+    click(running, question, "advisor_open_form")  # the form, prefilled from the thread
+    view = json.dumps(slack.wait_for_method("views.open", timeout=WAIT_S)[0].params["view"])
+    for prefilled in ("0.62", "50", "5", "1200"):
+        assert f'"initial_value": "{prefilled}"' in view
+
+    correction = "Sorry, the success rate is 58% on 50 test cases, not 62%."
+    running.sender.event(P.channel_message(correction, ts="1700000100.000600", thread_ts=ROOT))
+    second = slack.wait_for_method("chat.postMessage", count=2, timeout=WAIT_S)[1]
+    assert "success rate 58%" in second.params["text"]
+    assert "When it fails" in second.params["text"]  # the open question is asked again
 
 
 def test_a_second_mention_in_a_thread_advisor_is_in_does_not_read_it_again(
