@@ -106,7 +106,8 @@ def reply_blocks(reply: Reply, conv: ConversationRef, share_id: str | None = Non
         blocks.append(context(to_mrkdwn(DETAILS_HINT)))
     elif reply.kind == ReplyKind.recommendation and reply.recommendation is not None:
         # Compact in a thread; the footer's Details button posts the rest.
-        blocks += compact_blocks(reply.recommendation)
+        rec = reply.recommendation
+        blocks += compact_blocks(rec, headline=rec.headline not in reply.text)
     elif reply.recommendation is not None:  # the full card someone asked for ("details")
         blocks += recommendation_blocks(reply.recommendation)
     elif reply.citations:

@@ -56,15 +56,17 @@ def recommendation_blocks(rec: Recommendation) -> list[Block]:
     return blocks + _tail_blocks(rec)
 
 
-def compact_blocks(rec: Recommendation) -> list[Block]:
+def compact_blocks(rec: Recommendation, *, headline: bool = True) -> list[Block]:
     """The card for a thread: headline, the top reasons and the next steps.
 
     Costs, every reason, what would change it and the sources are one click away
-    ("Details", `details_blocks`), so a planning thread is not flooded.
+    ("Details", `details_blocks`), so a planning thread is not flooded. Without
+    `headline` (the message's text already says it) the sentence is not repeated.
     """
     header = truncate(f"Recommendation: {approach_label(rec.approach)}", HEADER_LIMIT)
-    headline = to_mrkdwn(rec.headline).replace("*", "")
-    blocks: list[Block] = [HeaderBlock(text=header), *_sections(f"*{headline}*")]
+    blocks: list[Block] = [HeaderBlock(text=header)]
+    if headline:
+        blocks += _sections(f"*{to_mrkdwn(rec.headline).replace('*', '')}*")
     if rec.rules:
         top = "\n".join(_rule_line(r.reason, r.section) for r in rec.rules[:TOP_REASONS])
         blocks += _sections("*Why*\n" + top)

@@ -133,3 +133,15 @@ def test_button_values_of_an_older_version_still_decode() -> None:
     old = ButtonValue(conv=THREAD).model_dump_json(exclude_none=True)
     value = decode_button(old)
     assert value is not None and value.inputs is None and value.record is None
+
+
+def test_the_headline_is_not_repeated_when_the_message_already_says_it() -> None:
+    rec = planning()
+    said = f"**Recommendation: Collect training data first.** {rec.headline}"
+    reply = Reply(kind=ReplyKind.recommendation, text=said, recommendation=rec)
+
+    [message] = render_replies([reply], RenderContext(conv=THREAD))
+
+    text = json.dumps(message.blocks, ensure_ascii=False)
+    assert text.count(rec.headline[:50]) == 1
+    assert "Recommendation: 🗂️ Collect training data first" in text  # the card's header stays
