@@ -25,7 +25,7 @@ from slack_sdk.http_retry import RateLimitErrorRetryHandler
 
 from bot.core.messages import ConversationKey, Inbound, Said, ThreadContext
 from bot.slack.adapter import SlackAdapter
-from bot.slack.inbound import Destination, Turn, is_user_message, team_of
+from bot.slack.inbound import Destination, Turn, is_user_message, strip_mentions, team_of
 from bot.slack.refs import ConversationRef
 
 log = logging.getLogger(__name__)
@@ -79,7 +79,10 @@ def with_thread(
     if not thread_ts or thread_ts == ts:
         return turn
     context = read_thread(client, turn.dest.channel, str(thread_ts), ts, bot_user_id)
-    return Turn(turn.inbound.model_copy(update={"thread": context}), turn.dest)
+    update: dict[str, Any] = {"thread": context}
+    if context.messages and not strip_mentions(event.get("text") or "", bot_user_id):
+        update["text"] = ""  # a bare @Advisor under a discussion: "look at this", not "help"
+    return Turn(turn.inbound.model_copy(update=update), turn.dest)
 
 
 def shared_turn(body: dict[str, Any]) -> Turn:

@@ -201,6 +201,18 @@ def test_one_message_or_one_click_corrects_what_was_picked_up(
     assert "When it fails" in second.params["text"]  # the open question is asked again
 
 
+def test_a_bare_mention_under_a_discussion_sums_it_up_instead_of_showing_help(
+    running: Running, slack: FakeSlack
+) -> None:
+    slack.add_thread(P.CHANNEL, ROOT, planning_thread())
+    mention(running, text="")
+
+    text = first_post(slack).params["text"]
+    assert text.startswith("From this thread:")
+    assert "When it fails" in text
+    assert "I help teams decide" not in text and "I didn't get any text" not in text
+
+
 def test_a_second_mention_in_a_thread_advisor_is_in_does_not_read_it_again(
     running: Running, slack: FakeSlack
 ) -> None:
