@@ -9,10 +9,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.core.dialogue import step
 from bot.core.meaning import Asks, Reading
 from bot.core.messages import ConversationKey, Inbound, ReplyKind, Said, ThreadContext
+from bot.core.slots import check
 from bot.core.state import DialogueState, Phase, Tools
 from bot.core.thread_facts import describe, read_facts, statements
 from bot.engine import decide
@@ -151,3 +154,15 @@ def test_an_unreadable_thread_is_one_note_then_the_usual_dialogue() -> None:
     _, usual = step(DialogueState(), Inbound(key=KEY, text="should we fine-tune?"), NOW, tools())
     assert replies[0].text == "_I couldn't read this thread._"
     assert [r.text for r in replies[1:]] == [r.text for r in usual]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["<@U1>", "<@U2>"]), st.text(max_size=300)), max_size=8))
+def test_any_discussion_reads_without_error_into_allowed_values(
+    messages: list[tuple[str, str]],
+) -> None:
+    for text in (t for _, t in messages):
+        assert len(statements(text)) == len(text)
+    for slot, fact in read_facts(messages).items():
+        assert fact.slot == slot and fact.author in ("<@U1>", "<@U2>")
+        assert check(slot, fact.value) is None
