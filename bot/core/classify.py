@@ -32,12 +32,8 @@ THRESHOLDS = {"failure_cause": (0.7, 0.3), "task": (0.7, 0.3)}
 _NOT_ABOUT_TASK = re.compile(r"\b(?:prompts?|versions?|drafts?|iterations?|tries)\b", re.I)
 ASKED_EASING = 0.1
 MIN_WORDS = {"failure_cause": 3, "task": 3}
-# A cause read without any failure words around it ("our shorthand gets misread") needs more.
-UNCUED_BAR = (0.9, 0.35)
 # A task read from the clause that states the failure cause ("replies are too stiff").
 CAUSE_CLAUSE_BAR = (0.9, 0.3)
-# The keyword rules' cause, when no failure words say it is one: kept if the reader agrees.
-AGREE = 0.5
 K = 5
 CENTROID_TEMPERATURE = 0.02  # softmax over likeness to each label's mean example
 FOLDS = 10

@@ -14,9 +14,7 @@ from typing import Any
 from bot.core import patterns as p
 from bot.core import rates
 from bot.core.classify import (
-    AGREE,
     CAUSE_CLAUSE_BAR,
-    UNCUED_BAR,
     Reading,
     is_sure,
     readings,
@@ -83,6 +81,10 @@ def _volume(scan: Scan) -> None:
     for regex in p.VOLUME:
         for m in regex.finditer(scan.text):
             value = parse_number(m.group("n"))
+            if p.PER_PERSON_BEFORE.search(p.clause_before(scan.text, m.start())):
+                continue
+            if p.PER_PERSON_AFTER.match(scan.text, m.end()):
+                continue
             unit = m.group("unit").lower()
             per_month = next(f for key, f in p.PER_MONTH.items() if unit.startswith(key))
             if value is not None:
@@ -177,19 +179,19 @@ def _words(scan: Scan) -> None:
 def _cause(scan: Scan) -> None:
     """A named cause when the message talks of failures; else one read by meaning.
 
-    Without failure words a named cause ("the tone", "json") may be a plain requirement,
-    so it counts only when the reader agrees; a described one needs a surer reading.
+    Without failure words, "json" or "a warm tone" is more often a requirement than a
+    failure: nothing is filled, the likely cause is only offered first if it is asked.
     """
     cause = find_failure_cause(scan.text)
-    cued = about_failures(scan)
-    if cause and cued:
-        scan.put("failure_cause", cause[0], cause[1])
+    if not about_failures(scan):
+        found = _readings(scan, "failure_cause")
+        likely = cause[0] if cause else found[0].label if found else None
+        if likely:
+            scan.out.likely.setdefault("failure_cause", likely)
     elif cause:
-        agrees = [r for r in _readings(scan, "failure_cause") if r.label == cause[0]]
-        if agrees and agrees[0].confidence >= AGREE:
-            scan.put("failure_cause", cause[0], cause[1])
+        scan.put("failure_cause", cause[0], cause[1])
     else:
-        _by_meaning(scan, "failure_cause", bar=None if cued else UNCUED_BAR)
+        _by_meaning(scan, "failure_cause")
 
 
 def _task(scan: Scan) -> None:

@@ -69,6 +69,16 @@ VOLUME = _c(
     rf"\b{_ADVERB}\s+(?:volume|traffic|requests|calls|usage)\s*(?:is|of|:|=)?\s*"
     rf"(?:about|around|roughly|~)?\s*{N}",
 )
+# "each does 4 queries a day", "4 a day per user": one person's use, not the traffic
+PER_PERSON_BEFORE = re.compile(
+    r"\b(?:each|every\s+(?:user|customer|agent|person|member))\b[^.;,!?]*$", _I
+)
+PER_PERSON_AFTER = re.compile(
+    r"\s*(?:per|each|a|for\s+each|for\s+every)\s+(?:user|person|customer|agent|member|seat"
+    r"|employee|rep)\b",
+    _I,
+)
+LATER_AFTER = re.compile(r"\s*(?:now|today|currently|these\s+days|at\s+the\s+moment)\b", _I)
 # Requests per month for one request per unit of time.
 PER_MONTH = {"da": 30.0, "d": 30.0, "w": 52 / 12, "mo": 1.0, "y": 1 / 12, "an": 1 / 12}
 
@@ -210,7 +220,7 @@ _ITER = (
     r"|rewrites?|prompts?|passes)"
 )
 ITERATIONS = _c(
-    rf"{N}\s+(?:(?:different|prompt|more|major|rounds?\s+of|versions?\s+of|kinds\s+of)\s+)"
+    rf"{N}\s+(?:(?:different|prompt|system|more|major|rounds?\s+of|versions?\s+of|kinds\s+of)\s+)"
     rf"{{0,2}}{_ITER}\b(?!\s+(?:per|each))",
     rf"\b(?:iterated|tweaked|rewrote|rewritten|revised|tried|changed|adjusted|edited|modified"
     rf"|reworked|iterate)\b[^.;!?\n]{{0,30}}?{N}\s+times\b",
@@ -234,9 +244,9 @@ NO_ITERATIONS = re.compile(
 )
 
 CATEGORIES = _c(
-    rf"\b(?:into|to|one\s+of)\s+{N}\s+(?:[\w-]+\s+)?(?:teams|groups|types|kinds|components"
+    rf"\b(?:into|to|(?:one|1)\s+of)\s+{N}\s+(?:[\w-]+\s+)?(?:teams|groups|types|kinds|components"
     r"|centers|centres|tags|labels|queues|buckets|folders|departments|topics|categories|classes"
-    r"|intents)\b",
+    r"|intents|reasons|codes|statuses|levels|segments|tiers|priorities|severities)\b",
     rf"\b(?:among|between|across)\s+{N}\s+(?:[\w-]+\s+)?(?:tags|labels|queues|buckets|topics"
     r"|categories|classes|intents)\b",
     rf"{N}[\s-]way\s+(?:classif\w*|split|labels?)\b",
@@ -312,7 +322,9 @@ FAILURE_TALK = re.compile(
     r"|mainly|usually|keeps?|sounds?|needs?\s+to\s+sound|lost|instead\s+of|rather\s+than"
     r"|when\s+we\s+(?:need|want|asked)|should\s+(?:read|sound|be)|invent\w*|made\s+up"
     r"|makes?\s+up|misread\w*|misunderst\w*|misinterpret\w*|trip\w*\s+up|chok\w*|crash\w*"
-    r"|add\s+up|forg[eo]t\w*|garbage|nonsense|botch\w*|gets?\s+(?:lost|stuck|confused))\b",
+    r"|add\s+up|forg[eo]t\w*|garbage|nonsense|botch\w*|gets?\s+(?:lost|stuck|confused)"
+    r"|shuffl\w*|jumbl\w*|scrambl\w*|out\s+of\s+order|swap\w*"
+    r"|too\s+(?!many\b|much\b)[a-z]+|comes?\s+(?:off|across)\s+(?:as|like)|reads?\s+like)\b",
     _I,
 )
 

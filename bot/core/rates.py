@@ -18,16 +18,19 @@ def fractions(scan: Scan) -> None:
         num, den = parse_number(m.group("n")), parse_number(m.group("d"))
         if num is None or not den or m.group(0).replace(" ", "") == "24/7":
             continue
-        if m.group("n").lower() == "one" and m.group("sep").lower() == "of":
-            continue  # "one of 22 components" picks one, it is no rate
-        loose = not m.group("sep").lower().startswith("in")  # "3 in 10 days" is no rate
+        sep = m.group("sep").lower()
+        after = p.clause_after(scan.text, m.end())
+        picks_one = num == 1 and sep == "of" and not p.SUCCESS_AFTER.match(after)
+        if picks_one and not p.FAIL_AFTER.match(after):
+            continue  # "one of 22 components", "1 of 12 reasons" picks one, it is no rate
+        loose = not sep.startswith("in")  # "3 in 10 days" is no rate
         found = _rate_slot(scan, m.start(), m.end(), num / den, loose=loose)
         if found and _earlier(scan, found, m.span(), m.span("n"), m.span("d")):
             continue
         if found:
             scan.put(found[0], found[1], m.span(), m.span("n"), m.span("d"))
             _cases_after(scan, found[0], m.end())  # "3 out of 5 on the 25 we tried": 25
-            counted = "every" not in m.group("sep").lower()  # "3 of every 4" is a ratio
+            counted = "every" not in sep  # "3 of every 4" is a ratio
             if (
                 counted
                 and found[0] == "success_rate"
@@ -118,6 +121,8 @@ def _rate_slot(
         return "success_rate", value
     if p.LATER_BEFORE.search(before) and p.A_RATE.search(before):
         return "success_rate", value  # "from 60% to 72%": the figure it got to
+    if scan.earlier and p.LATER_AFTER.match(after):
+        return "success_rate", value  # "was 0.64 two weeks ago, 0.71 now"
     if p.SYSTEMATIC.search(before) or p.SYSTEMATIC.search(after):
         return "systematic_failure_share", value
     if p.OF_FAILURES.match(after):

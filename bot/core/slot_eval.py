@@ -4,7 +4,8 @@ Each labelled message (`{"id", "text", "slots": {field: value}, "pending"?: slot
 read alone, with the slot the dialogue was asking for. A found value is right when it
 equals the expected one (counts exactly, rates within 0.005, enums exactly).
 Precision is right / found, recall is right / expected, per slot and overall.
-The `dev` split is for tuning; `test` is frozen: only its figures are ever shown.
+The `dev` split is for tuning; `test` is frozen: only its figures are ever shown. With the
+dev figures come the cause and task readers' cross-validated figures on their own examples.
 """
 
 from __future__ import annotations
@@ -115,6 +116,14 @@ def score_split(split: str) -> SlotScore | None:
     return score(read_cases(path.read_text(encoding="utf-8").splitlines()))
 
 
+def cross_validation_lines() -> list[str]:
+    """How the cause and task readers do on their own examples when each is held out
+    (k folds): an honest check of the training data that no eval message enters."""
+    from bot.core.classify import cross_validate
+
+    return ["  " + cross_validate(slot).line() for slot in ("failure_cause", "task")]
+
+
 def report(split: str, result: SlotScore | None) -> list[str]:
     """Lines of figures for one split; misses are listed for `dev` only (`test` stays unseen)."""
     if result is None:
@@ -132,6 +141,8 @@ def report(split: str, result: SlotScore | None) -> list[str]:
         )
     if split != "dev":
         return lines
+    lines.append("  cause and task readers, each training example held out in turn:")
+    lines.extend(cross_validation_lines())
     for case, found in result.misses:
         got = {s: getattr(v, "value", v) for s, v in found.items()}
         lines.append(
