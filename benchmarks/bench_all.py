@@ -21,6 +21,7 @@ from typing import Any
 
 from bench_engine import bench_decisions
 from bench_rag import SHIPPED_KNOWLEDGE, bench_answers, bench_ingest, generate_corpus
+from bench_turn import bench_turns
 from deployment import Deployment, DeploymentConfig
 from services import ChromaServer, postgres_schema
 
@@ -39,6 +40,7 @@ class SuiteOptions:
     corpus_size: int = 1000
     answer_rounds: int = 3
     decision_seconds: float = 2.0
+    turn_conversations: int = 60
 
 
 @dataclass(frozen=True)
@@ -100,12 +102,18 @@ def run_suite(settings: Settings, options: SuiteOptions, progress: Progress) -> 
         progress(f"load: {options.conversations} conversations, {options.rate:g} events/s "
                  f"for {options.seconds:g} s")  # fmt: skip
         before = os.getloadavg()[0]
+        cpu_before = deployment.workers.cpu_seconds()
         report = deployment.load(options.conversations, options.rate, options.seconds)
         results["load"] = report.as_dict() | {"load_average": [before, os.getloadavg()[0]]}
+        results["load"]["worker_cpu_ms_per_delivery"] = worker_cpu_ms(
+            cpu_before, deployment.workers.cpu_seconds(), report.deliveries
+        )
         peaks = deployment.workers.peak_rss_mb()
         results["workers"] = {"count": len(peaks), "peak_rss_mb": max(peaks.values(), default=0)}
     progress("decisions per second")
     results["decisions"] = bench_decisions(options.decision_seconds)
+    progress("CPU of a dialogue turn, in-process")
+    results["turns"] = bench_turns(options.turn_conversations)
     progress("answer latency over the eval set")
     results["answers"] = bench_answers(rounds=options.answer_rounds)
     progress("ingest: the shipped knowledge base")
@@ -118,6 +126,12 @@ def run_suite(settings: Settings, options: SuiteOptions, progress: Progress) -> 
         results["ingest_generated"]["corpus"] = f"{options.corpus_size} generated documents"
     results["targets"] = judge(results)
     return results
+
+
+def worker_cpu_ms(before: dict[int, float], after: dict[int, float], deliveries: int) -> float:
+    """The workers' CPU time during the load run per delivery, in ms (0 when nothing ran)."""
+    used = sum(after[pid] - before[pid] for pid in after if pid in before)
+    return round(used / deliveries * 1000, 2) if deliveries else 0.0
 
 
 def judge(results: dict[str, Any]) -> list[dict[str, Any]]:

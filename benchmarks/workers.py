@@ -120,6 +120,10 @@ class Workers:
         """Everything the master and the workers wrote (their logs included)."""
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
+    def cpu_seconds(self) -> dict[int, float]:
+        """Each live worker's CPU time so far (user + system), in seconds."""
+        return {pid: used for pid in self.pids() if (used := cpu_seconds(pid)) is not None}
+
     def peak_rss_mb(self) -> dict[int, float]:
         """Each live worker's peak resident memory (VmHWM), in MB."""
         return {pid: peak for pid in self.pids() if (peak := peak_rss_mb(pid)) is not None}
@@ -154,6 +158,16 @@ def children_of(parent: int) -> list[int]:
         if int(fields[1]) == parent and fields[0] != "Z":
             found.append(int(entry.name))
     return sorted(found)
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """A process's user + system CPU time in seconds (from /proc), or None when it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rfind(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def peak_rss_mb(pid: int) -> float | None:

@@ -105,6 +105,7 @@ def render(results: dict[str, Any]) -> str:
         f"  lost {load['lost']}, duplicated {load['duplicated']}, wrong {load['wrong']}, "
         f"failed acks {load['failed_acks']}; 1-min load average "
         f"{load['load_average'][0]:.2f} before, {load['load_average'][1]:.2f} after",
+        f"  worker CPU       {load.get('worker_cpu_ms_per_delivery', '?')} ms per delivery",
         *_figures(results),
         "",
         "Targets:",
@@ -121,10 +122,22 @@ def _figures(results: dict[str, Any]) -> list[str]:
         f"Answers (warm):    p50 {answers['p50_ms']} ms, p95 {answers['p95_ms']} ms "
         f"over {answers['answers']} answers",
         f"Decisions:         {decisions['decisions_per_second']:,.0f} per second",
+        *_turn_lines(results.get("turns")),
         f"Ingest, shipped:   {shipped['total_seconds']} s ({shipped['files']} files, "
         f"{shipped['chunks']} chunks)",
         f"Ingest, generated: {generated['total_seconds']} s ({generated['files']} documents, "
         f"{generated['chunks']} chunks)",
+    ]
+
+
+def _turn_lines(turns: dict[str, Any] | None) -> list[str]:
+    """The in-process turn CPU (benchmarks/bench_turn.py), when the suite measured it."""
+    if not turns:
+        return []
+    return [
+        f"Turn CPU:          mean {turns['cpu_ms_mean']} ms, p50 {turns['cpu_ms_p50']} ms, "
+        f"p95 {turns['cpu_ms_p95']} ms over {turns['turns']} turns "
+        f"(in-process; decide() {turns['decide_cpu_ms']} ms of it)"
     ]
 
 
