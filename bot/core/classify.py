@@ -27,7 +27,7 @@ from bot.core.nearest import Encoder, Example, NearestExamples, default_encoder,
 
 NONE = "none"
 # (averaged probability of the label, cosine similarity of its nearest example)
-THRESHOLDS = {"failure_cause": (0.7, 0.3), "task": (0.7, 0.3)}
+THRESHOLDS = {"failure_cause": (0.7, 0.3), "task": (0.75, 0.3)}
 # Clauses about the prompt work itself ("went through 9 drafts") say nothing of the task.
 _NOT_ABOUT_TASK = re.compile(r"\b(?:prompts?|versions?|drafts?|iterations?|tries)\b", re.I)
 ASKED_EASING = 0.1

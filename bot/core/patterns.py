@@ -64,20 +64,25 @@ _COUNTED = rf"(?:{_REQUESTS}|(?!{_NOT_TRAFFIC})[a-z]{{3,}}s)"
 VOLUME = _c(
     rf"{N}(?:\s+{_COUNTED})?{_PER}{_UNIT}",
     # "30k monthly active users" counts people, not requests
-    rf"{N}(?:\s+{_REQUESTS})?\s+{_ADVERB}\b(?!\s+(?:active|unique)\b)",
+    rf"{N}(?:\s+{_COUNTED})?\s+{_ADVERB}\b(?!\s+(?:active|unique)\b)",
     rf"{N}\s+{_ADVERB}\s+(?!(?:active\s+|unique\s+)?users)(?:{_REQUESTS})",
     rf"\b{_ADVERB}\s+(?:volume|traffic|requests|calls|usage)\s*(?:is|of|:|=)?\s*"
     rf"(?:about|around|roughly|~)?\s*{N}",
+    # "each month about 30k requests"
+    rf"\b(?:each|every|per)\s+(?P<unit>day|week|month|year)\b[^.;!?\d]{{0,25}}?{N}\s+{_COUNTED}",
 )
 # "each does 4 queries a day", "4 a day per user": one person's use, not the traffic
 PER_PERSON_BEFORE = re.compile(
-    r"\b(?:each|every\s+(?:user|customer|agent|person|member))\b[^.;,!?]*$", _I
+    r"\b(?:each(?!\s+(?:day|week|month|year)\b)|every\s+(?:user|customer|agent|person|member))"
+    r"\b[^.;,!?]*$",
+    _I,
 )
 PER_PERSON_AFTER = re.compile(
     r"\s*(?:per|each|a|for\s+each|for\s+every)\s+(?:user|person|customer|agent|member|seat"
-    r"|employee|rep)\b",
+    r"|employee|rep|store|shop|location|branch|site|office|team|account|tenant|client)\b",
     _I,
 )
+AVERAGE = re.compile(r"\b(?:avg|average|averag\w+|mean|rated|rating|ratings|stars?)\b", _I)
 LATER_AFTER = re.compile(r"\s*(?:now|today|currently|these\s+days|at\s+the\s+moment)\b", _I)
 # Requests per month for one request per unit of time.
 PER_MONTH = {"da": 30.0, "d": 30.0, "w": 52 / 12, "mo": 1.0, "y": 1 / 12, "an": 1 / 12}

@@ -30,7 +30,11 @@ def fractions(scan: Scan) -> None:
         if found:
             scan.put(found[0], found[1], m.span(), m.span("n"), m.span("d"))
             _cases_after(scan, found[0], m.end())  # "3 out of 5 on the 25 we tried": 25
-            counted = "every" not in sep  # "3 of every 4" is a ratio
+            # "3 of every 4" is a ratio; "3.5/5", "4/5 on average" are ratings, not cases
+            counted = "every" not in sep and float(num).is_integer()
+            counted = counted and not p.AVERAGE.search(
+                scan.text[max(0, m.start() - 30) : m.end() + 30]
+            )
             if (
                 counted
                 and found[0] == "success_rate"
