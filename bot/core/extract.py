@@ -220,15 +220,14 @@ def _by_meaning(scan: Scan, slot: str, bar: tuple[float, float] | None = None) -
 
     A task read from the clause that stated the failure cause needs a surer reading.
     """
-    found = _readings(scan, slot)
+    found = [
+        r
+        for r in _readings(scan, slot)
+        # "replies in Dutch" names the language, not a translation
+        if slot != "task" or r.label != "translation" or _between_languages(scan, r)
+    ]
     cause_span = scan.out.spans.get("failure_cause") if slot == "task" else None
     for reading in found:
-        if (
-            slot == "task"
-            and reading.label == "translation"
-            and not _between_languages(scan, reading)
-        ):
-            continue  # "replies in Dutch" names the language, not a translation
         in_cause = cause_span is not None and _overlap(reading.span, cause_span)
         if is_sure(slot, reading, scan.pending == slot, CAUSE_CLAUSE_BAR if in_cause else bar):
             scan.put(slot, reading.label, reading.span)

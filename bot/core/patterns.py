@@ -60,7 +60,7 @@ _NOT_TRAFFIC = (
     r"|deploys|deployments|iterations|prompts|versions|days|weeks|months|years|hires|visitors"
     r"|visits|signups|subscribers|installs|downloads|followers|employees)\b"
 )
-_COUNTED = rf"(?:{_REQUESTS}|(?!{_NOT_TRAFFIC})[a-z]{{3,}}s)"
+_COUNTED = rf"(?:{_REQUESTS}|(?:[a-z-]+\s+)?(?!{_NOT_TRAFFIC})[a-z]{{3,}}s)"
 VOLUME = _c(
     rf"{N}(?:\s+{_COUNTED})?{_PER}{_UNIT}",
     # "30k monthly active users" counts people, not requests

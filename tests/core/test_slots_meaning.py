@@ -1,0 +1,172 @@
+"""Causes and tasks read by meaning, horizons, traffic and rates with their context words.
+
+Phrasings are written here, in other words than any eval file or training example.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.core import classify
+from bot.core.extract import extract
+from bot.core.flow import apply, ask
+from bot.core.state import DialogueState
+
+# --- the cause and task readers -------------------------------------------------------
+
+
+@pytest.mark.parametrize("slot", ["failure_cause", "task"])
+def test_held_out_examples_are_mostly_read_right(slot: str) -> None:
+    """Each bundled example read by readers fitted without it: a floor on the data's quality."""
+    result = classify.cross_validate(slot)
+    filled = result.filled_right + result.filled_wrong
+    assert result.examples > 300
+    assert result.top_right / result.examples >= 0.75
+    assert result.filled_right / filled >= 0.85
+    assert result.filled_right / result.stated >= 0.4
+
+
+def test_cross_validation_leaves_the_reader_as_it_was() -> None:
+    text = "the sums on the invoice never match the line items"
+    before = classify.best_reading("failure_cause", text)
+    classify.cross_validate("failure_cause")
+    assert classify.best_reading("failure_cause", text) == before
+
+
+def test_a_list_after_a_comma_stays_with_its_clause() -> None:
+    text = "it adds shipping, tax and duties, then the total is off"
+    parts = [text[s:e] for s, e in classify.clauses(text)]
+    assert parts == ["it adds shipping, tax and duties", "then the total is off"]
+
+
+CAUSES_WITH_FAILURE_WORDS = [
+    ("made-up-facts", "the bot makes up opening hours for our branches", "knowledge"),
+    ("names-nobody-uses", "it keeps calling our pallets by names nobody here uses", "terminology"),
+    ("stiff-voice", "the problem: every reply comes across as a stiff legal memo", "style"),
+    ("nested-fields", "the problem is that the fields come back nested wrong", "format"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "cause"), [pytest.param(t, c, id=i) for i, t, c in CAUSES_WITH_FAILURE_WORDS]
+)
+def test_a_described_cause_with_failure_words_is_filled(text: str, cause: str) -> None:
+    assert extract(text).slots.get("failure_cause") == cause
+
+
+@pytest.mark.parametrize(
+    ("text", "likely"),
+    [
+        ("our replies use a warm, playful voice", "style"),
+        ("the output must be json with three fields", "format"),
+    ],
+)
+def test_a_requirement_is_no_failure_cause_but_is_offered_first(text: str, likely: str) -> None:
+    found = extract(text)
+    assert "failure_cause" not in found.slots
+    assert found.likely["failure_cause"] == likely
+    state = DialogueState()
+    apply(state, found)
+    question = ask(state, "failure_cause", "Why do the failing cases fail?")
+    assert question.choices[0].value == likely
+
+
+def test_asked_for_the_cause_a_description_fills_it_and_says_no_task() -> None:
+    found = extract("it calls our warehouse zones by names nobody here uses", "failure_cause")
+    assert found.slots == {"failure_cause": "terminology"}
+
+
+TASKS_DESCRIBED = [
+    ("regional-teams", "it decides which of our 4 regional teams handles a lead", "classification"),
+    ("manuals-into-english", "a bot that turns Finnish manuals into English", "translation"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "task"), [pytest.param(t, k, id=i) for i, t, k in TASKS_DESCRIBED]
+)
+def test_a_described_task_is_filled(text: str, task: str) -> None:
+    assert extract(text).slots.get("task") == task
+
+
+def test_naming_the_language_of_the_replies_is_no_translation() -> None:
+    found = extract("our shoppers write in Italian and expect replies in Italian")
+    assert found.slots == {"language": "it"}
+    assert found.likely.get("task") != "translation"
+
+
+# --- horizons, traffic, rates -------------------------------------------------------
+
+HORIZONS = [
+    ("hyphen-years", "let's use a three-year window", 36),
+    ("glued", "think 30mo", 30),
+    ("year-and-half", "over a year and a half", 18),
+    ("coming-year", "just for the coming year", 12),
+    ("mo-abbreviation", "compare across 48 mo", 48),
+    ("after-past-span", "we've been live for 7 months; plan for the next 4 years", 48),
+]
+
+
+@pytest.mark.parametrize(("text", "months"), [pytest.param(t, m, id=i) for i, t, m in HORIZONS])
+def test_a_horizon_is_read_with_its_unit(text: str, months: int) -> None:
+    assert extract(text).slots.get("horizon_months") == months
+
+
+NO_HORIZON = [
+    ("launch-date", "we go live in 5 months"),
+    ("deadline-within", "it must be shipped within 3 months"),
+    ("rhythm", "we re-label data every 4 months"),
+    ("past-span", "we ran the pilot for 9 months"),
+    ("span-now", "it has been 14 months now"),
+]
+
+
+@pytest.mark.parametrize("text", [pytest.param(t, id=i) for i, t in NO_HORIZON])
+def test_a_date_rhythm_or_past_span_is_no_horizon(text: str) -> None:
+    assert "horizon_months" not in extract(text).slots
+
+
+TRAFFIC: list[tuple[str, str, dict[str, Any]]] = [
+    ("any-noun-per-week", "around 450 purchase orders/wk", {"monthly_requests": 1950}),
+    ("noun-daily", "we scan 90 contracts daily", {"monthly_requests": 2700}),
+    ("each-month-first", "every month roughly 12k lookups", {"monthly_requests": 12000}),
+    ("active-users", "we have 8k monthly active users", {"monthly_requests": None}),
+    ("per-person", "every agent sends about 40 requests a day", {"monthly_requests": None}),
+    ("per-store", "60 orders a day per shop", {"monthly_requests": None}),
+    ("people-per-week", "we onboard 30 customers a week", {"monthly_requests": 130}),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [pytest.param(t, e, id=i) for i, t, e in TRAFFIC])
+def test_traffic_is_things_handled_per_time_not_people(text: str, expected: dict[str, Any]) -> None:
+    found = extract(text).slots
+    assert {s: found.get(s) for s in expected} == expected
+
+
+RATES: list[tuple[str, str, dict[str, Any]]] = [
+    ("from-to", "we moved accuracy from 48% to 63%", {"success_rate": 0.63}),
+    ("was-now", "accuracy was at 0.55 last month and 0.67 now", {"success_rate": 0.67}),
+    ("up-from", "we're at 74%, up from 61%", {"success_rate": 0.74}),
+    (
+        "was-on-cases",
+        "accuracy was 59% on 120 emails",
+        {"success_rate": 0.59, "test_cases": 120},
+    ),
+    ("rating", "reviewers rated it 3.5/5", {"test_cases": None}),
+    ("average", "answers score 4/5 on average", {"test_cases": None}),
+    (
+        "picks-one",
+        "it files each claim under 1 of 9 reasons",
+        {"success_rate": None, "categories": 9},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [pytest.param(t, e, id=i) for i, t, e in RATES])
+def test_a_rate_is_the_latest_one_and_a_rating_counts_no_cases(
+    text: str, expected: dict[str, Any]
+) -> None:
+    found = extract(text).slots
+    assert {s: found.get(s) for s in expected} == pytest.approx(expected)
