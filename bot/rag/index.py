@@ -9,6 +9,7 @@ the index lives, on disk or on the server.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, cast
@@ -29,9 +30,13 @@ from bot.rag.embeddings import load_embeddings
 from bot.rag.index_ids import question_id
 from bot.settings import Settings
 
+log = logging.getLogger(__name__)
+
 # Bump when chunking or metadata change: an index with another schema is rebuilt.
 SCHEMA = "advisor-chunks-4"  # 3: section questions as their own entries; 4: with anchors
 _BATCH = 1024
+_PAGE = 1000  # entries per read: one big read needs more SQL variables than SQLite allows
+STAMP = "content"  # collection metadata: what the last ingest left indexed (see stamp())
 QUESTION = "question"  # metadata kind of a section question's entry
 
 
@@ -142,14 +147,16 @@ class ChunkIndex:
                 self._store = self._open()
         return self._store
 
-    def _open(self) -> Chroma:
-        name = self.settings.chroma_collection
-        ours = AdvisorEmbeddingFunction(
+    def _ours(self) -> Any:
+        return AdvisorEmbeddingFunction(
             self.settings.embedding_backend, self.settings.embedding_model
         )
+
+    def _open(self) -> Chroma:
+        name = self.settings.chroma_collection
         self.client.get_or_create_collection(
             name=name,
-            embedding_function=cast(Any, ours),
+            embedding_function=self._ours(),
             configuration={"hnsw": {"space": "cosine"}},
             metadata={"schema": SCHEMA, "embedding": self.embedding_id},
         )
@@ -169,6 +176,60 @@ class ChunkIndex:
         self._store = None
         _ = self.store
 
+    def reopen(self) -> None:
+        """Forget the collection handle: the next use looks the collection up again (after
+        another process rebuilt it, the old handle points at a deleted collection)."""
+        self._store = None
+
+    def close(self) -> None:
+        """Let go of the client (an embedded index is loaded afresh by the next client)."""
+        self._store = None
+        close = getattr(self.client, "close", None)  # not on ClientAPI's type, on its clients
+        try:
+            if close is not None:
+                close()
+        except Exception as exc:  # already closed or never opened: nothing to let go of
+            log.debug("closing the Chroma client: %s", exc)
+
+    def fingerprint(self) -> str:
+        """What is indexed now, read fresh from Chroma with one small request: the
+        collection's id (a rebuild makes a new one) and the stamp of its last ingest.
+        Workers compare it to notice a re-ingest made by another process."""
+        with unavailable_on_error(self.settings):
+            collection = self.client.get_collection(
+                self.settings.chroma_collection, embedding_function=self._ours()
+            )
+        return f"{collection.id}:{(collection.metadata or {}).get(STAMP, '')}"
+
+    def stamp(self, content: str) -> None:
+        """Record what an ingest left indexed (a hash of its files) in the collection's
+        metadata, where every worker can read it; nothing is written when it is unchanged."""
+        with unavailable_on_error(self.settings):
+            collection = self.client.get_collection(
+                self.settings.chroma_collection, embedding_function=self._ours()
+            )
+            meta = dict(collection.metadata or {})
+            if meta.get(STAMP) != content:
+                collection.modify(metadata={**meta, STAMP: content})
+            self._store = None  # langchain-chroma's handle caches the old metadata
+
+    def _rows(self, include: list[str]) -> Iterator[tuple[str, str, Any]]:
+        """(id, document or "", metadata) of every entry, read a page at a time."""
+        offset = 0
+        while True:
+            with unavailable_on_error(self.settings):
+                page = self.store._collection.get(
+                    include=cast(Any, include), limit=_PAGE, offset=offset
+                )
+            ids = page["ids"]
+            if not ids:
+                return
+            documents: list[str] = list(page["documents"] or [""] * len(ids))
+            yield from zip(ids, documents, page["metadatas"] or [{}] * len(ids), strict=True)
+            if len(ids) < _PAGE:
+                return
+            offset += len(ids)
+
     def count(self) -> int:
         """How many entries are indexed (chunks and their sections' questions)."""
         with unavailable_on_error(self.settings):
@@ -176,17 +237,11 @@ class ChunkIndex:
 
     def manifest(self) -> dict[str, str]:
         """Indexed file -> the hash of the file's content when it was indexed."""
-        with unavailable_on_error(self.settings):
-            result = self.store._collection.get(include=["metadatas"])
-        return {str(m["path"]): str(m["file_hash"]) for m in result["metadatas"] or []}
+        return {str(m["path"]): str(m["file_hash"]) for _, _, m in self._rows(["metadatas"])}
 
     def chunks(self) -> list[Chunk]:
         """Every indexed chunk, in file and reading order."""
-        with unavailable_on_error(self.settings):
-            result = self.store._collection.get(include=["documents", "metadatas"])
-        rows = list(
-            zip(result["ids"], result["documents"] or [], result["metadatas"] or [], strict=True)
-        )
+        rows = list(self._rows(["documents", "metadatas"]))
         asked: dict[str, list[tuple[int, str, str]]] = {}
         for _, text, meta in rows:
             if meta.get("kind") == QUESTION:

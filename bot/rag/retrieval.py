@@ -128,16 +128,11 @@ class HybridRetriever:
         """(chunk, question number) -> the chunk a hit on that question counts for: the
         chunk of its section that holds its answer snippet, else the section's first."""
         targets: dict[tuple[int, int], int] = {}
+        sections: dict[tuple[str, str], list[int]] = {}
+        for j, other in enumerate(self.chunks):  # one pass: a wiki has many chunks
+            sections.setdefault((other.path, other.section), []).append(j)
         for i, chunk in enumerate(self.chunks):
-            siblings = (
-                [
-                    j
-                    for j, other in enumerate(self.chunks)
-                    if (other.path, other.section) == (chunk.path, chunk.section)
-                ]
-                if chunk.questions
-                else []
-            )
+            siblings = sections[(chunk.path, chunk.section)] if chunk.questions else []
             for n in range(len(chunk.questions)):
                 snippet = folded(chunk.anchors[n]) if n < len(chunk.anchors) else ""
                 holders = [
@@ -161,7 +156,7 @@ class HybridRetriever:
             content_words=reading.content_words,
             known_words=reading.known_words,
             domain_words=reading.domain_words,
-            top_bm25=max(self.bm25.scores(query_terms).values(), default=0.0),
+            top_bm25=self.bm25.best(query_terms),
             top_similarity=own,
             top_question_similarity=max((s for s, _ in asked_similarity.values()), default=0.0),
             top_question_share=asked[0][1] if asked else 0.0,
