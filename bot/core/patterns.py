@@ -248,6 +248,12 @@ NO_ITERATIONS = re.compile(
     re.IGNORECASE,
 )
 
+# Counted things that are no set of choices ("one of our 3 engineers")
+_NOT_CHOICES = (
+    r"(?:engineers|devs|developers|people|folks|models|prompts|versions|iterations|tries"
+    r"|attempts|customers|users|clients|months|years|weeks|days|issues|problems|mistakes|errors"
+    r"|things|ways|cases|times|examples|tickets)\b"
+)
 CATEGORIES = _c(
     rf"\b(?:into|to|(?:one|1)\s+of)\s+{N}\s+(?:[\w-]+\s+)?(?:teams|groups|types|kinds|components"
     r"|centers|centres|tags|labels|queues|buckets|folders|departments|topics|categories|classes"
@@ -258,8 +264,20 @@ CATEGORIES = _c(
     rf"{N}\s+(?:(?:different|distinct|possible|ticket|output|target|main|product|support|intent)"
     r"\s+)?(?:categories|classes|intents|buckets|topics|departments|queues)\b",
     rf"\b(?:across|into|among|between|over|of|in)\s+{N}\s+(?:\w+\s+)?labels\b",
-    rf"{N}\s+possible\s+(?:outcomes|options|labels|answers|values|classes)\b",
+    rf"{N}\s+possible\s+(?:outcomes|options|labels|answers|values|classes|codes|reasons|tags"
+    r"|categories|intents)\b",
     rf"\b(?:categories|classes|labels)\s*(?::|=)\s*{N}",
+    # "a 7-class problem", "20 intent labels", "8 ticket types" (not "3 types of errors")
+    rf"{N}[\s-]class\b",
+    rf"{N}\s+(?:[\w-]+\s+)?(?:classes|intents)\b(?!\s+of\b)",
+    rf"{N}\s+(?:intent|class|category|topic|ticket|document|issue|request|reason|product|severity"
+    r"|priority)\s+(?:labels|tags|types|codes|levels)\b",
+    # "picks from 15 product areas", "one of 40 GL accounts", "which of our 9 warehouses"
+    rf"\b(?:from|among|between)\s+{N}\s+(?:[\w-]+\s+)?(?:options|outcomes|areas|accounts"
+    r"|templates|reasons|levels|types|tiers)\b",
+    rf"\b(?:one|which)\s+of\s+(?:our\s+|the\s+|these\s+)?{N}\s+"
+    rf"(?:(?!{_NOT_CHOICES}|\w+est\b)[\w-]+\s+)?(?!{_NOT_CHOICES})[a-z]{{3,}}s\b",
+    rf"\blabel\s+set\s+(?:has|of|with|is)\s+{N}",
 )
 # "labelled as positive, negative, or mixed": the listed labels are the categories
 LISTED_LABELS = re.compile(

@@ -170,3 +170,32 @@ def test_a_rate_is_the_latest_one_and_a_rating_counts_no_cases(
 ) -> None:
     found = extract(text).slots
     assert {s: found.get(s) for s in expected} == pytest.approx(expected)
+
+
+CATEGORY_COUNTS = [
+    ("n-class", "it's a 9-class problem", 9),
+    ("from-areas", "the model picks from 13 product areas", 13),
+    ("one-of-any", "each line goes to one of 35 ledger accounts", 35),
+    ("which-of", "it chooses which of our 4 depots ships the order", 4),
+    ("intent-labels", "there are 17 intent labels", 17),
+    ("label-set", "our label set has 21 entries", 21),
+]
+
+
+@pytest.mark.parametrize(("text", "n"), [pytest.param(t, n, id=i) for i, t, n in CATEGORY_COUNTS])
+def test_a_set_of_choices_counts_categories(text: str, n: int) -> None:
+    found = extract(text).slots
+    assert (found.get("categories"), found.get("task")) == (n, "classification")
+
+
+NOT_CATEGORIES = [
+    ("many-labels", "so far we have 3k labels"),
+    ("types-of", "there are 3 types of errors"),
+    ("one-of-people", "one of our 2 engineers checks the output"),
+    ("one-of-issues", "that's one of the 4 biggest issues"),
+]
+
+
+@pytest.mark.parametrize("text", [pytest.param(t, id=i) for i, t in NOT_CATEGORIES])
+def test_other_counts_are_no_categories(text: str) -> None:
+    assert "categories" not in extract(text).slots
