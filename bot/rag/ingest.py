@@ -93,6 +93,12 @@ def file_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def content_stamp(indexed: dict[str, str]) -> str:
+    """One hash for what is indexed: every file's path and content hash."""
+    listing = "\n".join(f"{path}\t{digest}" for path, digest in sorted(indexed.items()))
+    return hashlib.sha256(listing.encode()).hexdigest()[:32]
+
+
 def ingest(
     index: ChunkIndex,
     folders: Path | Sequence[tuple[str, Path]],
@@ -117,6 +123,8 @@ def ingest(
     index.delete_files(stale)
     _add(index, chunks, hashes, progress)
     report.embedded = len(chunks)
+    indexed_now = {p: hashes[p] for p in report.added + report.changed + report.unchanged}
+    index.stamp(content_stamp(indexed_now))  # running workers compare it and reload
     report.chunks = index.count()
     report.seconds = time.perf_counter() - started
     return report

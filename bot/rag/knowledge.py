@@ -3,12 +3,18 @@
 One instance per process, built from Settings in the composition root. The
 embedding model, the Chroma index and the BM25 index load once, on first use;
 a missing index is built then (an embedded index is also brought up to date).
+
+A re-ingest by another process (`advisor ingest`, another worker) is noticed
+without a restart: at most every REFRESH_SECONDS a question first reads the
+index's fingerprint (one small Chroma request) and, when it changed, the chunks
+and the BM25 side are loaded again; questions meanwhile use the old ones.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from typing import TYPE_CHECKING, Any
 
 from bot.core.ports import Answer, KnowledgeUnavailable, Source
@@ -25,6 +31,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 1000
+REFRESH_SECONDS = 30.0  # how often a worker checks for a re-ingested index
 CLOSEST_MATCH = "Closest match in the guide:"
 ABSTAIN_TEXT = (
     "The knowledge base doesn't cover that, so I'd rather not guess. "
@@ -48,17 +55,22 @@ class KnowledgeBase:
         chat_model: Any | None = None,
         client: Any | None = None,
         parts: frozenset[str] = PARTS,
+        refresh_seconds: float = REFRESH_SECONDS,
     ) -> None:
         """`chat_model` (a LangChain chat model) overrides settings.llm_model; tests pass fakes.
 
         `parts` are the retrieval parts in use (all by default; ablations drop some).
+        `refresh_seconds`: how often to look for a re-ingested index (0: before every question).
         """
         self.settings = settings
         self.parts = parts
+        self.refresh_seconds = refresh_seconds
         self._client = client
         self._writer = LlmWriter(settings, chat_model)
         self._index: ChunkIndex | None = None
         self._retriever: HybridRetriever | None = None
+        self._fingerprint = ""  # what the retriever was loaded from
+        self._checked = 0.0  # time.monotonic() of the last look at the fingerprint
         self._lock = threading.Lock()
 
     # -- loading -------------------------------------------------------------------------
@@ -73,15 +85,44 @@ class KnowledgeBase:
         return self._index
 
     def load(self) -> HybridRetriever:
-        """Connect, build the index if it is missing, and build the BM25 side once."""
-        if self._retriever is None:
-            with self._lock:
-                if self._retriever is None:
-                    self._ensure_index()
-                    self._retriever = HybridRetriever(
-                        self.index.chunks(), self.index.search, self.parts
-                    )
-        return self._retriever
+        """Connect, build the index if it is missing, and build the BM25 side; again
+        when the index was re-ingested since (checked at most every refresh_seconds)."""
+        retriever = self._retriever
+        if retriever is not None and not self._due():
+            return retriever
+        with self._lock:
+            if self._retriever is None:
+                self._ensure_index()
+                self._retriever = self._build(self.index.fingerprint())
+            elif self._due():
+                self._refresh()
+            loaded = self._retriever
+        assert loaded is not None
+        return loaded
+
+    def _due(self) -> bool:
+        return time.monotonic() - self._checked >= self.refresh_seconds
+
+    def _build(self, fingerprint: str) -> HybridRetriever:
+        """The retriever over every indexed chunk; `fingerprint` was read before them, so
+        that an ingest finishing meanwhile is noticed at the next check."""
+        retriever = HybridRetriever(self.index.chunks(), self._search, self.parts)
+        self._fingerprint, self._checked = fingerprint, time.monotonic()
+        return retriever
+
+    def _refresh(self) -> None:
+        """Reload when another process re-ingested; on a failed look, keep what is loaded."""
+        self._checked = time.monotonic()
+        try:
+            fingerprint = self.index.fingerprint()
+            if fingerprint == self._fingerprint:
+                return
+            self._reconnect()
+            self._retriever = self._build(fingerprint)
+        except KnowledgeUnavailable as exc:
+            log.warning("knowledge index not reloaded: %s", exc)
+            return
+        log.info("knowledge index reloaded: %d chunks", len(self._retriever.chunks))
 
     def _ensure_index(self) -> None:
         missing = self.index.count() == 0 or not self.index.is_current()
@@ -96,6 +137,28 @@ class KnowledgeBase:
             return
         if report.embedded or report.removed:
             log.info("knowledge index updated: %s", report.as_dict())
+
+    def _reconnect(self) -> None:
+        """Look the index up afresh. An embedded index opened by this process keeps the
+        vectors it loaded, whatever another process wrote since: its client is closed and
+        a new one opened (a client passed in, or a server's, only forgets the collection,
+        which a rebuild replaces)."""
+        index = self.index
+        if self._client is not None or self.settings.chroma_host:
+            index.reopen()
+            return
+        self._index = None
+        index.close()
+
+    def _search(self, text: str, k: int) -> list[tuple[str, float]]:
+        """Vector search on the current index; once more when it was reconnected meanwhile."""
+        index = self.index
+        try:
+            return index.search(text, k)
+        except KnowledgeUnavailable:
+            if self._index is index:
+                raise
+            return self.index.search(text, k)
 
     def ingest(self, *, rebuild: bool = False, progress: bool | None = None) -> IngestReport:
         """Bring the index in line with the knowledge folder (see bot.rag.ingest)."""
