@@ -32,8 +32,10 @@ THRESHOLDS = {"failure_cause": (0.7, 0.3), "task": (0.75, 0.3)}
 _NOT_ABOUT_TASK = re.compile(r"\b(?:prompts?|versions?|drafts?|iterations?|tries)\b", re.I)
 ASKED_EASING = 0.1
 MIN_WORDS = {"failure_cause": 3, "task": 3}
-# A task read from the clause that states the failure cause ("replies are too stiff").
+# A task read from a clause about failing ("replies are too stiff"), and a cause read from a
+# clause that says nothing of failing ("we run a support bot", in a message that does).
 CAUSE_CLAUSE_BAR = (0.9, 0.3)
+PLAIN_CLAUSE_BAR = (0.9, 0.3)
 K = 5
 CENTROID_TEMPERATURE = 0.02  # softmax over likeness to each label's mean example
 FOLDS = 10

@@ -15,6 +15,7 @@ from bot.core import patterns as p
 from bot.core import rates
 from bot.core.classify import (
     CAUSE_CLAUSE_BAR,
+    PLAIN_CLAUSE_BAR,
     Reading,
     is_sure,
     readings,
@@ -215,10 +216,11 @@ def _readings(scan: Scan, slot: str) -> list[Reading]:
     return readings(slot, scan.text, skip=stated)
 
 
-def _by_meaning(scan: Scan, slot: str, bar: tuple[float, float] | None = None) -> None:
+def _by_meaning(scan: Scan, slot: str) -> None:
     """A described cause or task ('the bot invents refund rules'), when the reader is sure.
 
-    A task read from the clause that stated the failure cause needs a surer reading.
+    A cause is read only from a clause that talks of failing (or a reply to the cause
+    question); a task read from such a clause needs a surer reading.
     """
     found = [
         r
@@ -228,12 +230,24 @@ def _by_meaning(scan: Scan, slot: str, bar: tuple[float, float] | None = None) -
     ]
     cause_span = scan.out.spans.get("failure_cause") if slot == "task" else None
     for reading in found:
+        complains = _complains(scan, reading)
         in_cause = cause_span is not None and _overlap(reading.span, cause_span)
-        if is_sure(slot, reading, scan.pending == slot, CAUSE_CLAUSE_BAR if in_cause else bar):
+        if slot == "task" and (in_cause or complains):
+            bar = CAUSE_CLAUSE_BAR  # "replies run way too long" is about a failure, not the task
+        elif slot == "failure_cause" and scan.pending != slot and not complains:
+            bar = PLAIN_CLAUSE_BAR  # "we run a support bot": no words about failing here
+        else:
+            bar = None
+        if is_sure(slot, reading, scan.pending == slot, bar):
             scan.put(slot, reading.label, reading.span)
             return
     if found:
         scan.out.likely.setdefault(slot, found[0].label)
+
+
+def _complains(scan: Scan, reading: Reading) -> bool:
+    """Whether the clause a reading came from talks of failing ('way too long', 'mixes up')."""
+    return bool(p.FAILURE_TALK.search(scan.text[reading.span[0] : reading.span[1]]))
 
 
 def _between_languages(scan: Scan, reading: Reading) -> bool:

@@ -39,7 +39,8 @@ TEST_CASES = _c(
 )
 # After a success rate: "64% on 75 emails", "0.74 accuracy over 120 docs", "85% good on 40".
 ON_CASES = re.compile(
-    r"\s*(?:acc\w*|correct\w*|right|good|success\w*|pass\w*|f1|precision|recall)?\s*"
+    r"\s*(?:acc\w*|correct\w*|right|good|success\w*|pass\w*|f1|precision|recall"
+    r"|exact[\s-]match\w*|match\w*)?\s*"
     r"(?:of\s+(?:the\s+)?(?:time|cases)\s+)?"
     rf"(?:on|over|across|against|from)\s+(?:a\s+|an\s+|the\s+|our\s+|my\s+)?"
     rf"(?:(?:set|sample|batch)\s+of\s+)?{N}(?!\s*(?:%|percent|/|k\b))",
@@ -174,7 +175,7 @@ _CASES = (
 _OF_CASES = rf"(?:(?:of\s+(?:the\s+|our\s+|all\s+)?)?{_CASES}\s+)?"  # "of the cases", "questions"
 _RIGHT = (
     r"(?:right|correct\w*|accura\w*|acc|f1|recall|precision|success\w*|pass\w*|work\w*|good|ok"
-    r"|fine|valid|usable)"
+    r"|fine|valid|usable|exact[\s-]match\w*)"
 )
 SUCCESS_AFTER = re.compile(
     rf"\s*{_OF_CASES}"

@@ -31,7 +31,9 @@ def fractions(scan: Scan) -> None:
             scan.put(found[0], found[1], m.span(), m.span("n"), m.span("d"))
             _cases_after(scan, found[0], m.end())  # "3 out of 5 on the 25 we tried": 25
             # "3 of every 4" is a ratio; "3.5/5", "4/5 on average" are ratings, not cases
+            # "1/3 of the outputs" is a share of them, not a count of cases
             counted = "every" not in sep and float(num).is_integer()
+            counted = counted and not re.match(r"\s+of\b", scan.text[m.end() :])
             counted = counted and not p.AVERAGE.search(
                 scan.text[max(0, m.start() - 30) : m.end() + 30]
             )

@@ -125,11 +125,31 @@ _FROM_BEFORE = re.compile(r"\bfrom\s+$", re.I)
 _INTO_BEFORE = re.compile(r"\b(?:into|to|in)\s+(?:plain\s+)?$", re.I)
 
 
+# A bot people talk to, named before it is said to sort things: the sorting is one step of it
+# ("a support chatbot that classifies the issue and then answers").
+_SUPPORT_PRODUCT = re.compile(
+    r"\bchat\s?bot\b|\bsupport (?:bot|assistant|agent)\b|\bvirtual agent\b"
+    r"|\bhelp\s?desk (?:bot|assistant)\b|\bfaq (?:bot|assistant)\b",
+    re.IGNORECASE,
+)
+_SORTING_VERB = re.compile(
+    r"classif(?:y|ies|ying)|categori[sz](?:e|es|ing)|triag(?:e|es|ing)", re.I
+)
+
+
 def find_task(text: str) -> tuple[str, tuple[int, int]] | None:
     """The task a message names, with the span that named it."""
     for task, pattern in TASK_PATTERNS:
         match = re.search(pattern, text, re.IGNORECASE)
         if match:
+            product = _SUPPORT_PRODUCT.search(text)
+            if (
+                task == "classification"
+                and product
+                and product.start() < match.start()
+                and _SORTING_VERB.fullmatch(match.group(0))
+            ):
+                return "support", product.span()
             return task, match.span()
     return None
 
