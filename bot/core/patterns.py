@@ -172,7 +172,11 @@ _CASES = (
     r"(?:time|times|cases|tickets|tests|examples|inputs|outputs|requests|questions|answers"
     r"|queries|messages|documents|docs|emails|items|calls|runs|samples)"
 )
-_OF_CASES = rf"(?:(?:of\s+(?:the\s+|our\s+|all\s+)?)?{_CASES}\s+)?"  # "of the cases", "questions"
+# "of the cases", "questions", "of our drafts"
+_OF_CASES = (
+    rf"(?:(?:of\s+(?:the\s+|our\s+|all\s+)?)?{_CASES}\s+"
+    r"|of\s+(?:the\s+|our\s+|all\s+|its\s+)?(?:[a-z-]+\s+)?[a-z]{2,}s\s+)?"
+)
 _RIGHT = (
     r"(?:right|correct\w*|accura\w*|acc|f1|recall|precision|success\w*|pass\w*|work\w*|good|ok"
     r"|fine|valid|usable|exact[\s-]match\w*)"
@@ -192,8 +196,9 @@ SYSTEMATIC = re.compile(
 )
 FAIL_AFTER = re.compile(
     rf"\s*{_OF_CASES}"
-    r"(?:are\s+|is\s+|come\s+out\s+|go\s+|were\s+)?(?:wrong|fail\w*|incorrect|errors?|bad"
-    r"|broken|miss\w*)\b",
+    r"(?:are\s+|is\s+|come\s+out\s+|go\s+|were\s+|get\s+|gets\s+)?(?:wrong|fail\w*|incorrect"
+    r"|errors?|bad|broken|miss\w*|rejected|escalated|need\s+(?:edits|editing|fixing|fixes"
+    r"|rework|reworking|correcting|corrections|a\s+human|changes))\b",
     _I,
 )
 FAIL_BEFORE = re.compile(

@@ -199,3 +199,15 @@ NOT_CATEGORIES = [
 @pytest.mark.parametrize("text", [pytest.param(t, id=i) for i, t in NOT_CATEGORIES])
 def test_other_counts_are_no_categories(text: str) -> None:
     assert "categories" not in extract(text).slots
+
+
+FAILING_SHARES = [
+    ("need-edits", "2 out of 5 replies need edits", 0.6),
+    ("rejected", "about 25% of our drafts get rejected", 0.75),
+    ("escalated", "35% of chats get escalated to a human", 0.65),
+]
+
+
+@pytest.mark.parametrize(("text", "rate"), [pytest.param(t, r, id=i) for i, t, r in FAILING_SHARES])
+def test_a_share_that_needs_a_human_is_the_failing_part(text: str, rate: float) -> None:
+    assert extract(text).slots.get("success_rate") == pytest.approx(rate)
