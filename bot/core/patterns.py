@@ -170,7 +170,8 @@ TARGET_AFTER = re.compile(
 )
 _CASES = (
     r"(?:time|times|cases|tickets|tests|examples|inputs|outputs|requests|questions|answers"
-    r"|queries|messages|documents|docs|emails|items|calls|runs|samples)"
+    r"|queries|messages|documents|docs|emails|items|calls|runs|samples|replies|responses|drafts"
+    r"|results|predictions|summaries|chats|conversations|convos)"
 )
 # "of the cases", "questions", "of our drafts"
 _OF_CASES = (
