@@ -137,10 +137,39 @@ _SORTING_VERB = re.compile(
 )
 
 
+# Task words used for something else: "tl;dr:", "in summary", "customers generate 5k tickets",
+# "that translates to 200k calls", "lead generation".
+_NOT_A_TASK_AFTER = re.compile(
+    r"^\s*[:\-\u2013\u2014]|^\s+(?:up\b|(?:in)?to\s+(?:about\s+|roughly\s+|around\s+|~\s*)?\d"
+    r"|(?:about\s+|roughly\s+|around\s+|~\s*|over\s+)?\d)",
+    re.IGNORECASE,
+)
+
+
+def _no_task(text: str, match: re.Match[str]) -> bool:
+    """Whether a task word is used for something else here."""
+    word = match.group(0).lower()
+    before, after = text[max(0, match.start() - 12) : match.start()], text[match.end() :]
+    if word.startswith(("summar", "tl", "recap")):
+        return bool(_NOT_A_TASK_AFTER.match(after) or re.search(r"\bin\s+$", before, re.I))
+    if word.startswith("translat"):
+        return bool(re.match(r"\s+(?:in)?to\s+(?:about\s+|roughly\s+|around\s+|~\s*)?\d", after))
+    if word.startswith("generat"):
+        if re.search(r"\blead\s+$", before, re.I):
+            return True
+        people = re.search(
+            r"\b(?:customers|users|clients|people|members|visitors|shoppers)\s+$", before
+        )
+        return bool(people and _NOT_A_TASK_AFTER.match(after))
+    return False
+
+
 def find_task(text: str) -> tuple[str, tuple[int, int]] | None:
     """The task a message names, with the span that named it."""
     for task, pattern in TASK_PATTERNS:
-        match = re.search(pattern, text, re.IGNORECASE)
+        match = next(
+            (m for m in re.finditer(pattern, text, re.IGNORECASE) if not _no_task(text, m)), None
+        )
         if match:
             product = _SUPPORT_PRODUCT.search(text)
             if (

@@ -211,3 +211,19 @@ FAILING_SHARES = [
 @pytest.mark.parametrize(("text", "rate"), [pytest.param(t, r, id=i) for i, t, r in FAILING_SHARES])
 def test_a_share_that_needs_a_human_is_the_failing_part(text: str, rate: float) -> None:
     assert extract(text).slots.get("success_rate") == pytest.approx(rate)
+
+
+TASK_WORDS_USED_OTHERWISE = [
+    ("tldr", "tl;dr: we have a bot that helps members with billing questions", "support"),
+    ("customers-generate", "our customers generate ~8k tickets a month", None),
+    ("translates-to", "which translates to about 90k calls a month", None),
+    ("lead-generation", "it's part of our lead generation funnel", None),
+    ("generates-variants", "it generates 3 subject lines per campaign", "generation"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "task"), [pytest.param(t, k, id=i) for i, t, k in TASK_WORDS_USED_OTHERWISE]
+)
+def test_a_task_word_used_for_something_else_names_no_task(text: str, task: str | None) -> None:
+    assert extract(text).slots.get("task") == task
