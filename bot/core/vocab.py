@@ -146,17 +146,32 @@ _NOT_A_TASK_AFTER = re.compile(
 )
 
 
+_FAILURES = r"(?:failures|errors|misses|mistakes|bad\s+\w+|wrong\s+\w+|failing\s+\w+|issues)\b"
+_DATA_WORDS = r"(?:examples|samples|data\s?set|training|test\s+set|eval|labels)\b"
+
+
 def _no_task(text: str, match: re.Match[str]) -> bool:
     """Whether a task word is used for something else here."""
     word = match.group(0).lower()
     before, after = text[max(0, match.start() - 12) : match.start()], text[match.end() :]
     if word.startswith(("summar", "tl", "recap")):
         return bool(_NOT_A_TASK_AFTER.match(after) or re.search(r"\bin\s+$", before, re.I))
+    if word.startswith(("classif", "categori", "triag")):
+        # "we categorized the failures by hand" sorts the errors, not the product's input
+        return bool(re.match(r"\s+(?:the\s+|our\s+|all\s+|its\s+)?" + _FAILURES, after, re.I))
+    if word.startswith("extract"):
+        # "we extracted 2k examples from the CRM" built a data set
+        return bool(
+            re.match(r"\s+(?:about\s+|around\s+|roughly\s+|~\s*)?\d", after)
+            or re.match(r"ed\b\W+(?:\w+\W+){0,3}?" + _DATA_WORDS, word + after[:60], re.I)
+        )
     if word.startswith("translat"):
         return bool(re.match(r"\s+(?:in)?to\s+(?:about\s+|roughly\s+|around\s+|~\s*)?\d", after))
     if word.startswith("generat"):
-        if re.search(r"\blead\s+$", before, re.I):
-            return True
+        if word.startswith("generative") or re.search(
+            r"\b(?:lead|first|second|next|new|last)\s+$", before, re.I
+        ):
+            return True  # "lead generation", "generative AI", "the first generation of the bot"
         people = re.search(
             r"\b(?:customers|users|clients|people|members|visitors|shoppers)\s+$", before
         )

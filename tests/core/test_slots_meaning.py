@@ -219,6 +219,10 @@ TASK_WORDS_USED_OTHERWISE = [
     ("translates-to", "which translates to about 90k calls a month", None),
     ("lead-generation", "it's part of our lead generation funnel", None),
     ("generates-variants", "it generates 3 subject lines per campaign", "generation"),
+    ("sorted-the-failures", "we categorised the failures by hand last week", None),
+    ("built-a-data-set", "we extracted about 900 examples from our CRM logs", None),
+    ("generative-ai", "we're new to generative AI", None),
+    ("extracts-fields", "it extracts the policy holder from claim forms", "extraction"),
 ]
 
 
