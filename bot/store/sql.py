@@ -91,6 +91,13 @@ class SqlStore:
     def __init__(self, url: str, *, table_prefix: str = "advisor_") -> None:
         self.url = normalize_url(url)
         self._engine = _make_engine(self.url)
+        # One statement is atomic on its own: run alone, it needs no BEGIN and COMMIT round
+        # trips around it (a turn makes about ten; PostgreSQL shares the workers' cores).
+        # An in-memory SQLite database shares one connection between threads: not there.
+        shared = isinstance(self._engine.pool, StaticPool)
+        self._single = (
+            self._engine if shared else self._engine.execution_options(isolation_level="AUTOCOMMIT")
+        )
         self._tables: Tables = build_tables(table_prefix)
         self._create_tables()
 
@@ -164,7 +171,7 @@ class SqlStore:
         query = select(table.c.state).where(table.c.conversation == conversation)
 
         def load() -> dict[str, Any] | None:
-            with self._engine.connect() as conn:
+            with self._single.begin() as conn:
                 return conn.execute(query).scalar_one_or_none()
 
         return self._retry(load)
@@ -206,7 +213,7 @@ class SqlStore:
             )
 
         def run() -> bool:
-            with self._engine.begin() as conn:
+            with self._single.begin() as conn:
                 return conn.execute(stmt).first() is not None
 
         return self._retry(run)
@@ -217,7 +224,7 @@ class SqlStore:
         stmt = delete(table).where(table.c.conversation == conversation).returning(table.c.state)
 
         def run() -> dict[str, Any] | None:
-            with self._engine.begin() as conn:
+            with self._single.begin() as conn:
                 row = conn.execute(stmt).first()
                 return dict(row.state) if row else None
 
@@ -461,17 +468,17 @@ class SqlStore:
         self._tables.metadata.drop_all(self._engine)
 
     def _write(self, stmt: Any) -> None:
-        """Run one statement in its own transaction."""
+        """Run one statement, atomic on its own (autocommit)."""
 
         def run() -> None:
-            with self._engine.begin() as conn:
+            with self._single.begin() as conn:
                 conn.execute(stmt)
 
         return self._retry(run)
 
     def _rows(self, query: Any) -> list[Any]:
         def run() -> list[Any]:
-            with self._engine.connect() as conn:
+            with self._single.begin() as conn:
                 return list(conn.execute(query))
 
         return self._retry(run)
