@@ -301,6 +301,7 @@ _FINDERS = (
     rates.fractions,
     rates.percents,
     rates.decimals,
+    rates.bare_targets,
     _iterations,
     rates.share_words,
     rates.counted_right,

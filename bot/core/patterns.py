@@ -160,12 +160,23 @@ def clause_after(text: str, end: int) -> str:
 
 TARGET_BEFORE = re.compile(
     r"\b(?:need|needs|needed|target(?:ing|s)?|aim(?:ing)?|goal|want|wants|require[sd]?|must"
-    r"|should|expect(?:ed)?|sla|acceptable|threshold|bar)\b[^%/]{0,20}$",
+    r"|should|expect(?:ed)?|sla|acceptable|threshold|bar|happy\s+at|be\s+happy\s+with|shoot(?:ing)?|hop(?:e|ing)"
+    r"|ideally|live\s+with|good\s+enough|would\s+be|to\s+(?:reach|hit|get\s+to)|minimum|min)"
+    r"\b[^%/]{0,20}$",
     _I,
 )
 TARGET_AFTER = re.compile(
     r"\s*(?:would\s+be\s+|will\s+be\s+|is\s+)?(?:(?:good\s+)?enough|needed|required"
-    r"|(?:the|our)\s+(?:target|goal|bar)|target|goal)\b",
+    r"|(?:the|our)\s+(?:target|goal|bar)|target|goal|or\s+(?:better|more|higher|above)"
+    r"|would\s+(?:make|be|do|work)|is\s+what|works?\s+for\s+us|before\s+(?:we\s+)?(?:can\s+)?"
+    r"(?:launch|ship|go)\w*)\b",
+    _I,
+)
+# "target 90", "need it at 95": a target stated without a percent sign
+TARGET_BARE = re.compile(
+    r"\b(?:target|goal|aim|bar)\s*(?:is|of|:|=|at)?\s*(?:about|around|~)?\s*(?P<n>\d{2}(?:\.\d)?)"
+    r"(?![\d.%]|\s*(?:percent|pct|[a-z]))"
+    r"|\bneed\s+(?:it\s+)?(?:at|to\s+be)\s+(?P<m>\d{2}(?:\.\d)?)(?![\d.%]|\s*(?:percent|[a-z]))",
     _I,
 )
 _CASES = (

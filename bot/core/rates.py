@@ -56,6 +56,15 @@ def percents(scan: Scan) -> None:
             _cases_after(scan, found[0], m.end())
 
 
+def bare_targets(scan: Scan) -> None:
+    """'target 90', 'need it at 95': a target share said without a percent sign."""
+    for m in p.TARGET_BARE.finditer(scan.text):
+        group = "n" if m.group("n") else "m"
+        value = parse_number(m.group(group))
+        if value is not None and 50 <= value <= 100:
+            scan.put("target_success_rate", value / 100, m.span(), m.span(group))
+
+
 def share_words(scan: Scan) -> None:
     """'about a fifth of outputs break': a share written in words."""
     for m in p.SHARE_WORD.finditer(scan.text):

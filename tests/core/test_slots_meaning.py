@@ -231,3 +231,31 @@ TASK_WORDS_USED_OTHERWISE = [
 )
 def test_a_task_word_used_for_something_else_names_no_task(text: str, task: str | None) -> None:
     assert extract(text).slots.get("task") == task
+
+
+TARGETS = [
+    ("happy-at", "we'd be happy at 88%", 0.88),
+    ("or-better", "93% or better", 0.93),
+    ("shooting", "we're shooting for 91%", 0.91),
+    ("to-reach", "hoping to reach 94% by spring", 0.94),
+    ("would-make", "96% would make support happy", 0.96),
+    ("before-launch", "legal wants 97% before we launch", 0.97),
+    ("bare-target", "target 85", 0.85),
+    ("bare-need", "we need it at 92", 0.92),
+]
+
+
+@pytest.mark.parametrize(("text", "rate"), [pytest.param(t, r, id=i) for i, t, r in TARGETS])
+def test_a_wished_for_share_is_the_target(text: str, rate: float) -> None:
+    found = extract(text).slots
+    assert found.get("target_success_rate") == pytest.approx(rate)
+    assert "success_rate" not in found
+
+
+@pytest.mark.parametrize(
+    ("text", "rate"),
+    [("we reached 71% last week", 0.71), ("happy with where we are: 72% on 50", 0.72)],
+)
+def test_a_reached_share_is_no_target(text: str, rate: float) -> None:
+    found = extract(text).slots
+    assert (found.get("success_rate"), found.get("target_success_rate")) == (rate, None)
