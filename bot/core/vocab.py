@@ -173,7 +173,8 @@ def _no_task(text: str, match: re.Match[str]) -> bool:
         ):
             return True  # "lead generation", "generative AI", "the first generation of the bot"
         people = re.search(
-            r"\b(?:customers|users|clients|people|members|visitors|shoppers)\s+$", before
+            r"\b(?:customers|users|clients|people|members|visitors|shoppers|agents|staff|employees|reps|teams)\s+$",
+            before,
         )
         return bool(people and _NOT_A_TASK_AFTER.match(after))
     return False
