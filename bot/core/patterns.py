@@ -364,7 +364,8 @@ FAILURE_TALK = re.compile(
     r"|when\s+we\s+(?:need|want|asked)|should\s+(?:read|sound|be)|invent\w*|made\s+up"
     r"|makes?\s+up|misread\w*|misunderst\w*|misinterpret\w*|trip\w*\s+up|chok\w*|crash\w*"
     r"|add\s+up|forg[eo]t\w*|garbage|nonsense|botch\w*|gets?\s+(?:lost|stuck|confused)"
-    r"|shuffl\w*|jumbl\w*|scrambl\w*|out\s+of\s+order|swap\w*"
+    r"|shuffl\w*|jumbl\w*|scrambl\w*|out\s+of\s+order|swap\w*|no\s+(?:idea|clue)\s+(?:about|of)"
+    r"|(?:looked|dug|checked|gone)\s+(?:into|through)\s+(?:why|the\s+(?:errors|failures|misses))"
     r"|too\s+(?!many\b|much\b)[a-z]+|comes?\s+(?:off|across)\s+(?:as|like)|reads?\s+like)\b",
     _I,
 )
