@@ -231,9 +231,8 @@ def _by_meaning(scan: Scan, slot: str) -> None:
     cause_span = scan.out.spans.get("failure_cause") if slot == "task" else None
     for reading in found:
         complains = _complains(scan, reading)
-        if cause_span is not None and _overlap(reading.span, cause_span):
-            continue  # the words that gave the cause ("way too long") say nothing of the task
-        if slot == "task" and complains:
+        in_cause = cause_span is not None and _overlap(reading.span, cause_span)
+        if slot == "task" and (in_cause or complains):
             bar = CAUSE_CLAUSE_BAR  # "replies run way too long" is about a failure, not the task
         elif slot == "failure_cause" and scan.pending != slot and not complains:
             bar = PLAIN_CLAUSE_BAR  # "we run a support bot": no words about failing here
