@@ -5,12 +5,12 @@ Keyword rules (vocab.py) catch the clearly-named cases; this reads the described
 Each clause of a message is embedded (the bundled WordLlama model) and scored by three
 small readers fitted on the bundled examples (bot/core/data/causes.jsonl, tasks.jsonl,
 which include a `none` label for text about something else): the nearest examples'
-vote, the likeness to each label's mean example, and a softmax regression. Their
-averaged probability is the confidence. Averaging readers that err differently is
-better calibrated than any one alone (cross-validated on the examples themselves:
-`advisor eval --slots`). A label counts only above a confidence and a similarity
-threshold (tuned on the dev split); below, the guess is kept as the likely choice
-to offer first when the dialogue asks.
+vote, the likeness to each label's mean example, and naive Bayes on the words. Their
+averaged probability is the confidence: readers that err differently are better
+calibrated together than any one alone (cross-validated on the examples themselves,
+printed by `advisor eval --slots`). A label counts only above a confidence and a
+similarity threshold (tuned on the dev split); below, the guess is kept as the likely
+choice to offer first when the dialogue asks.
 """
 
 from __future__ import annotations
