@@ -132,7 +132,8 @@ def worker(team: Path, data: Path, rounds: int) -> dict[str, Any]:
 
 def _run_worker(team: Path, data: Path, rounds: int) -> dict[str, Any]:
     command = [sys.executable, __file__, "--worker", str(team), str(data), "--rounds", str(rounds)]
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    paths = [os.environ.get("PYTHONPATH", ""), str(Path(__file__).resolve().parents[1])]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
     done = subprocess.run(command, capture_output=True, text=True, timeout=1800, env=env)
     if done.returncode != 0:
         raise RuntimeError(f"worker failed: {done.stderr.strip()[-500:]}")

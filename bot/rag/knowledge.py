@@ -6,15 +6,21 @@ a missing index is built then (an embedded index is also brought up to date).
 
 A re-ingest by another process (`advisor ingest`, another worker) is noticed
 without a restart: at most every REFRESH_SECONDS a question first reads the
-index's fingerprint (one small Chroma request) and, when it changed, the chunks
-and the BM25 side are loaded again; questions meanwhile use the old ones.
+index's fingerprint (one small Chroma request) and, when it changed, a thread
+loads the chunks and the BM25 side again; questions meanwhile use the old ones.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
+import gc
 import logging
+import math
 import threading
 import time
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from bot.core.ports import Answer, KnowledgeUnavailable, Source
@@ -56,15 +62,18 @@ class KnowledgeBase:
         client: Any | None = None,
         parts: frozenset[str] = PARTS,
         refresh_seconds: float = REFRESH_SECONDS,
+        background: bool = True,
     ) -> None:
         """`chat_model` (a LangChain chat model) overrides settings.llm_model; tests pass fakes.
 
         `parts` are the retrieval parts in use (all by default; ablations drop some).
-        `refresh_seconds`: how often to look for a re-ingested index (0: before every question).
+        `refresh_seconds`: how often to look for a re-ingested index (0: before every question);
+        `background`: reload it in a thread (False: in the question that noticed, for tests).
         """
         self.settings = settings
         self.parts = parts
         self.refresh_seconds = refresh_seconds
+        self.background = background
         self._client = client
         self._writer = LlmWriter(settings, chat_model)
         self._index: ChunkIndex | None = None
@@ -72,6 +81,8 @@ class KnowledgeBase:
         self._fingerprint = ""  # what the retriever was loaded from
         self._checked = 0.0  # time.monotonic() of the last look at the fingerprint
         self._lock = threading.Lock()
+        self._looking = threading.Lock()  # held while looking at the fingerprint or reloading
+        self._searches = _Searches()
 
     # -- loading -------------------------------------------------------------------------
 
@@ -85,44 +96,72 @@ class KnowledgeBase:
         return self._index
 
     def load(self) -> HybridRetriever:
-        """Connect, build the index if it is missing, and build the BM25 side; again
-        when the index was re-ingested since (checked at most every refresh_seconds)."""
+        """Connect, build the index if it is missing, and build the BM25 side once; look
+        for a re-ingest at most every refresh_seconds (see `_look`)."""
         retriever = self._retriever
-        if retriever is not None and not self._due():
-            return retriever
-        with self._lock:
-            if self._retriever is None:
-                self._ensure_index()
-                self._retriever = self._build(self.index.fingerprint())
-            elif self._due():
-                self._refresh()
-            loaded = self._retriever
-        assert loaded is not None
-        return loaded
+        if retriever is None:
+            with self._lock:
+                if self._retriever is None:
+                    self._ensure_index()
+                    self._retriever = self._build(self.index.fingerprint())
+                retriever = self._retriever
+        elif self._due():
+            self._look()
+            retriever = self._retriever or retriever
+        return retriever
 
     def _due(self) -> bool:
         return time.monotonic() - self._checked >= self.refresh_seconds
 
     def _build(self, fingerprint: str) -> HybridRetriever:
         """The retriever over every indexed chunk; `fingerprint` was read before them, so
-        that an ingest finishing meanwhile is noticed at the next check."""
+        that an ingest finishing meanwhile is noticed at the next look."""
         retriever = HybridRetriever(self.index.chunks(), self._search, self.parts)
         self._fingerprint, self._checked = fingerprint, time.monotonic()
+        _give_back_memory()
         return retriever
 
-    def _refresh(self) -> None:
-        """Reload when another process re-ingested; on a failed look, keep what is loaded."""
-        self._checked = time.monotonic()
+    def _look(self) -> None:
+        """Compare the index's fingerprint with the loaded one (one thread at a time) and
+        reload when another process re-ingested: in a background thread by default, so no
+        question waits for it (seconds at 50,000 chunks); questions meanwhile use the
+        loaded chunks. A failed look keeps what is loaded and is tried again later."""
+        if not self._looking.acquire(blocking=False):
+            return  # another thread is looking or reloading
+        handed_over = False
         try:
+            if not self._due():
+                return
+            self._checked = time.monotonic()
             fingerprint = self.index.fingerprint()
             if fingerprint == self._fingerprint:
                 return
-            self._reconnect()
-            self._retriever = self._build(fingerprint)
+            if self.background:
+                worker = threading.Thread(
+                    target=self._reload, args=(fingerprint,), name="knowledge-reload", daemon=True
+                )
+                worker.start()
+                handed_over = True
+            else:
+                self._reload(fingerprint, release=False)
         except KnowledgeUnavailable as exc:
             log.warning("knowledge index not reloaded: %s", exc)
-            return
-        log.info("knowledge index reloaded: %d chunks", len(self._retriever.chunks))
+        finally:
+            if not handed_over:
+                self._looking.release()
+
+    def _reload(self, fingerprint: str, release: bool = True) -> None:
+        """Load the chunks and BM25 side afresh and swap them in."""
+        try:
+            with self._lock:
+                self._reconnect()
+                self._retriever = self._build(fingerprint)
+            log.info("knowledge index reloaded: %d chunks", len(self._retriever.chunks))
+        except Exception as exc:  # keep answering from what is loaded; look again later
+            log.warning("knowledge index not reloaded: %s", exc)
+        finally:
+            if release:
+                self._looking.release()
 
     def _ensure_index(self) -> None:
         missing = self.index.count() == 0 or not self.index.is_current()
@@ -141,24 +180,32 @@ class KnowledgeBase:
     def _reconnect(self) -> None:
         """Look the index up afresh. An embedded index opened by this process keeps the
         vectors it loaded, whatever another process wrote since: its client is closed and
-        a new one opened (a client passed in, or a server's, only forgets the collection,
-        which a rebuild replaces)."""
+        a new one opened, while no search runs (a client passed in, or a server's, only
+        forgets the collection, which a rebuild replaces)."""
         index = self.index
         if self._client is not None or self.settings.chroma_host:
             index.reopen()
             return
-        self._index = None
-        index.close()
+        from bot.rag.index import open_index
+
+        with self._searches.exclusive():
+            index.close()  # first: a new client would share the old one's loaded index
+            self._index = open_index(self.settings)
 
     def _search(self, text: str, k: int) -> list[tuple[str, float]]:
-        """Vector search on the current index; once more when it was reconnected meanwhile."""
-        index = self.index
-        try:
-            return index.search(text, k)
-        except KnowledgeUnavailable:
-            if self._index is index:
-                raise
-            return self.index.search(text, k)
+        """Vector search on the current index. A collection that another process rebuilt
+        meanwhile is looked up again by name, once, and the next question looks at the
+        fingerprint (so that the BM25 side follows)."""
+        with self._searches.shared():
+            index = self.index
+            try:
+                return index.search(text, k)
+            except KnowledgeUnavailable as exc:
+                if not _collection_gone(exc):
+                    raise
+                self._checked = -math.inf
+                index.reopen()
+                return index.search(text, k)
 
     def ingest(self, *, rebuild: bool = False, progress: bool | None = None) -> IngestReport:
         """Bring the index in line with the knowledge folder (see bot.rag.ingest)."""
@@ -268,6 +315,55 @@ class KnowledgeBase:
             text = f"{CLOSEST_MATCH} {text}"
         sources = _sources([retrieval.hits[i] for i in cited])
         return Answer(answer=text, abstained=False, mode="extractive", sources=sources)
+
+
+def _collection_gone(exc: KnowledgeUnavailable) -> bool:
+    """True when Chroma said the collection does not exist (a rebuild replaced it)."""
+    cause = exc.__cause__
+    return type(cause).__name__ == "NotFoundError" or "does not exist" in str(exc)
+
+
+class _Searches:
+    """Searches run side by side; replacing the client waits for them to end and holds
+    new ones back until it is done (a few milliseconds, once per re-ingest)."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._running = 0
+        self._replacing = False
+
+    @contextlib.contextmanager
+    def shared(self) -> Iterator[None]:
+        with self._changed:
+            self._changed.wait_for(lambda: not self._replacing)
+            self._running += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._running -= 1
+                self._changed.notify_all()
+
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[None]:
+        with self._changed:
+            self._changed.wait_for(lambda: not self._replacing)
+            self._replacing = True
+            self._changed.wait_for(lambda: self._running == 0)
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._replacing = False
+                self._changed.notify_all()
+
+
+def _give_back_memory() -> None:
+    """Hand the heap freed after a (re)load back to the system: reading every chunk
+    leaves ~100 MB of it at 50,000 chunks that glibc would otherwise keep (no-op elsewhere)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
 
 
 def _one_per_section(hits: list[Hit]) -> list[Hit]:

@@ -96,7 +96,7 @@ class HybridRetriever:
         self.parts = parts
         self._by_id = {c.id: i for i, c in enumerate(self.chunks)}
         self._vector_search = vector_search
-        self.bm25 = BM25([chunk_terms(c) for c in self.chunks])
+        self.bm25 = BM25(chunk_terms(c) for c in self.chunks)  # one chunk's terms at a time
         # (chunk, question number, question): an anchored question belongs to the chunk
         # holding its answer sentence (a long section is several chunks)
         targets = self._question_targets()

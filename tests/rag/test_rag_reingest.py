@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import cast
@@ -22,6 +23,7 @@ from rag_support import rag_settings
 from bot.core.ports import KnowledgeUnavailable
 from bot.rag import knowledge as knowledge_module
 from bot.rag.knowledge import KnowledgeBase
+from bot.rag.retrieval import HybridRetriever
 from bot.settings import Settings
 
 QUESTION = "how much does ft cost"
@@ -55,7 +57,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
 def test_a_worker_sees_another_workers_ingest_after_the_refresh_interval(
     settings: Settings, docs: Path, clock: Clock
 ) -> None:
-    worker = KnowledgeBase(settings, refresh_seconds=30)
+    worker = KnowledgeBase(settings, refresh_seconds=30, background=False)
     assert OLD in worker.answer(QUESTION).answer
 
     reprice(docs)
@@ -73,7 +75,7 @@ def test_a_worker_sees_another_workers_ingest_after_the_refresh_interval(
 def test_the_fingerprint_is_read_at_most_once_per_interval(
     settings: Settings, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    worker = KnowledgeBase(settings, refresh_seconds=30)
+    worker = KnowledgeBase(settings, refresh_seconds=30, background=False)
     worker.load()
     looks: list[str] = []
     original = worker.index.fingerprint
@@ -96,7 +98,7 @@ def test_the_fingerprint_is_read_at_most_once_per_interval(
 
 
 def test_an_unchanged_reingest_reloads_nothing(settings: Settings) -> None:
-    worker = KnowledgeBase(settings, refresh_seconds=0)
+    worker = KnowledgeBase(settings, refresh_seconds=0, background=False)
     loaded = worker.load()
     stamp = worker.index.fingerprint()
     assert KnowledgeBase(settings).ingest().embedded == 0
@@ -106,7 +108,7 @@ def test_an_unchanged_reingest_reloads_nothing(settings: Settings) -> None:
 
 def test_a_rebuilt_index_is_picked_up_too(settings: Settings, docs: Path) -> None:
     """`advisor ingest --rebuild` replaces the collection: the worker finds the new one."""
-    worker = KnowledgeBase(settings, refresh_seconds=0)
+    worker = KnowledgeBase(settings, refresh_seconds=0, background=False)
     assert OLD in worker.answer(QUESTION).answer
     reprice(docs)
     assert KnowledgeBase(settings).ingest(rebuild=True).rebuilt
@@ -117,7 +119,7 @@ def test_a_rebuilt_index_is_picked_up_too(settings: Settings, docs: Path) -> Non
 def test_a_failed_look_keeps_answering_from_what_is_loaded(
     settings: Settings, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    worker = KnowledgeBase(settings, refresh_seconds=0)
+    worker = KnowledgeBase(settings, refresh_seconds=0, background=False)
     loaded = worker.load()
 
     def unreachable() -> str:
@@ -127,6 +129,32 @@ def test_a_failed_look_keeps_answering_from_what_is_loaded(
     assert OLD in worker.answer(QUESTION).answer
     assert worker.load() is loaded
     assert "not reloaded" in caplog.text
+
+
+def test_the_reload_runs_beside_the_questions(
+    settings: Settings, docs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """By default the question that notices a re-ingest does not wait for the reload
+    (seconds at 50,000 chunks): it and the next ones are answered from what is loaded,
+    and the new content follows once the reload is done."""
+    worker = KnowledgeBase(settings, refresh_seconds=0)
+    loaded = worker.load()
+    reprice(docs)
+    KnowledgeBase(settings).ingest()
+    slow_reload, build = threading.Event(), worker._build
+
+    def slow_build(fingerprint: str) -> HybridRetriever:
+        assert slow_reload.wait(20)
+        return build(fingerprint)
+
+    monkeypatch.setattr(worker, "_build", slow_build)
+    for _ in range(3):  # the reload is still running: the old answer, no waiting
+        assert OLD in worker.answer(QUESTION).answer
+    slow_reload.set()
+    started = time.monotonic()
+    while worker.load() is loaded and time.monotonic() - started < 20:
+        time.sleep(0.05)
+    assert NEW in worker.answer(QUESTION).answer
 
 
 @pytest.mark.chroma_server
@@ -141,7 +169,9 @@ def test_two_workers_on_a_chroma_server_give_the_same_new_answer(
         )
 
     KnowledgeBase(on_server("admin")).ingest(rebuild=True)
-    workers = [KnowledgeBase(on_server(f"w{n}"), refresh_seconds=0) for n in range(2)]
+    workers = [
+        KnowledgeBase(on_server(f"w{n}"), refresh_seconds=0, background=False) for n in range(2)
+    ]
     assert all(OLD in w.answer(QUESTION).answer for w in workers)
     reprice(docs)
     KnowledgeBase(on_server("admin")).ingest()
@@ -150,11 +180,31 @@ def test_two_workers_on_a_chroma_server_give_the_same_new_answer(
     assert answers[0].answer == answers[1].answer
 
 
+@pytest.mark.chroma_server
+def test_a_rebuild_on_the_server_never_leaves_a_worker_without_its_collection(
+    chroma_server: tuple[str, int], docs: Path, tmp_path: Path
+) -> None:
+    """`advisor ingest --rebuild` deletes and recreates the collection: a worker that has
+    not looked yet finds the new one at its next question instead of failing."""
+    host, port = chroma_server
+    remote = rag_settings(
+        docs, tmp_path / "data", chroma_host=host, chroma_port=port, chroma_collection="rebuilt"
+    )
+    KnowledgeBase(remote).ingest(rebuild=True)
+    worker = KnowledgeBase(remote, refresh_seconds=3600, background=False)
+    assert OLD in worker.answer(QUESTION).answer
+    reprice(docs)
+    KnowledgeBase(remote).ingest(rebuild=True)
+    assert not worker.answer(QUESTION).abstained  # vectors from the new collection
+    assert NEW in worker.answer(QUESTION).answer  # and the look it prompted reloaded BM25
+
+
 WORKER = """
 import json, sys
 from rag_support import rag_settings
 from pathlib import Path
 from bot.rag.knowledge import KnowledgeBase
+from bot.rag.retrieval import HybridRetriever
 settings = rag_settings(Path(sys.argv[1]), Path(sys.argv[2]))
 knowledge = KnowledgeBase(settings, refresh_seconds=float(sys.argv[3]))
 for line in sys.stdin:
