@@ -77,7 +77,7 @@ def bench_turns(conversations: int = 60, profile: bool = False) -> dict[str, Any
             recommended = _run(core, Conversation(0, "WARM"), 0)[1]  # loads readers and model
             encoder = default_encoder()
             hits_before = _hits(encoder)
-            profiler = cProfile.Profile() if profile else None
+            profiler = cProfile.Profile(time.process_time) if profile else None
             per_step: dict[int, list[float]] = defaultdict(list)
             decide_seconds = _decide_cpu(recommended)
             if profiler is not None:
@@ -176,6 +176,7 @@ def main() -> None:
         return
     print(render(result))
     if args.profile:
+        print("(with the profiler on, every figure above includes its overhead)")
         print(result["profile"])
 
 
