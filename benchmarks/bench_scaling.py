@@ -4,8 +4,9 @@ Run: `.venv/bin/python benchmarks/bench_scaling.py [--sizes 1000,10000,50000] [-
 
 For each size it writes a reproducible team wiki (generated markdown with front
 matter, sections, tables and sub-headings) next to the shipped guide, ingests
-both into a fresh embedded Chroma index in a temporary folder (the ingest time),
-then starts a fresh Python process as a worker would: it opens the index, loads
+both into a fresh embedded Chroma index in a temporary folder, in a process of
+its own as `advisor ingest` would (the ingest time, embedding model load not
+included), then starts a fresh Python process as a worker would: it opens the index, loads
 the retriever (the cold start a worker pays once, and again after a re-ingest),
 answers the dev eval questions a few rounds warm (p50/p95 per answer) and
 reports its resident memory (current and peak). The dev questions' fact hit
@@ -82,12 +83,11 @@ def peak_rss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-def ingest_size(chunks: int, folder: Path) -> dict[str, Any]:
-    """Generate a team wiki of about `chunks` chunks in folder and ingest it with the guide."""
-    team = generate_corpus(folder / "wiki", max(1, round(chunks / CHUNKS_PER_DOCUMENT)))
+def ingest(team: Path, data: Path) -> dict[str, Any]:
+    """In a process of its own, as `advisor ingest`: index the guide and the team wiki."""
     from bot.rag.knowledge import KnowledgeBase
 
-    knowledge = KnowledgeBase(_settings(team, folder / "data"))
+    knowledge = KnowledgeBase(_settings(team, data))
     _ = knowledge.index  # the embedding model and Chroma client: not part of ingest
     started = time.perf_counter()
     report = knowledge.ingest(progress=False)
@@ -130,13 +130,14 @@ def worker(team: Path, data: Path, rounds: int) -> dict[str, Any]:
     }
 
 
-def _run_worker(team: Path, data: Path, rounds: int) -> dict[str, Any]:
-    command = [sys.executable, __file__, "--worker", str(team), str(data), "--rounds", str(rounds)]
+def _run(mode: str, team: Path, data: Path, rounds: int = 1) -> dict[str, Any]:
+    """This script in a fresh process (--ingest or --worker), its JSON line back."""
+    command = [sys.executable, __file__, mode, str(team), str(data), "--rounds", str(rounds)]
     paths = [os.environ.get("PYTHONPATH", ""), str(Path(__file__).resolve().parents[1])]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
     done = subprocess.run(command, capture_output=True, text=True, timeout=1800, env=env)
     if done.returncode != 0:
-        raise RuntimeError(f"worker failed: {done.stderr.strip()[-500:]}")
+        raise RuntimeError(f"{mode[2:]} failed: {done.stderr.strip()[-500:]}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
@@ -145,8 +146,9 @@ def bench_size(chunks: int, rounds: int = 3) -> dict[str, Any]:
     """Ingest, then measure one worker, for a team wiki of about `chunks` chunks."""
     with tempfile.TemporaryDirectory(prefix="advisor-scaling-") as name:
         folder = Path(name)
-        ingested = ingest_size(chunks, folder)
-        measured = _run_worker(folder / "wiki", folder / "data", rounds)
+        team = generate_corpus(folder / "wiki", max(1, round(chunks / CHUNKS_PER_DOCUMENT)))
+        ingested = _run("--ingest", team, folder / "data")
+        measured = _run("--worker", team, folder / "data", rounds)
     row = {"target_chunks": chunks, **ingested, **measured}
     row["targets"] = _check(row)
     return row
@@ -171,6 +173,9 @@ def render(rows: list[dict[str, Any]]) -> str:
         "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
+        if "error" in r:
+            lines.append(f"| ~{r['target_chunks']:,} | failed: {r['error'][:120]} |||||| ")
+            continue
         failed = [c["name"] for c in r["targets"] if not c["passed"]]
         note = f" (missed: {', '.join(failed)})" if failed else ""
         lines.append(
@@ -196,17 +201,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=3, help="answer rounds per worker")
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.add_argument("--worker", nargs=2, metavar=("TEAM", "DATA"), help=argparse.SUPPRESS)
+    parser.add_argument("--ingest", nargs=2, metavar=("TEAM", "DATA"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     rounds = max(1, min(args.rounds, 20))
+    if args.ingest:
+        print(json.dumps(ingest(Path(args.ingest[0]), Path(args.ingest[1]))))
+        return 0
     if args.worker:
         print(json.dumps(worker(Path(args.worker[0]), Path(args.worker[1]), rounds)))
         return 0
     rows = []
     for size in args.sizes:
         print(f"bench_scaling: {size:,} chunks…", file=sys.stderr, flush=True)
-        rows.append(bench_size(size, rounds))
+        try:
+            rows.append(bench_size(size, rounds))
+        except Exception as exc:  # one line in the table, and the other sizes still run
+            detail = " ".join(str(exc).split())[-300:] or type(exc).__name__
+            rows.append({"target_chunks": size, "error": detail, "targets": []})
     print(json.dumps(rows, indent=2) if args.json else render(rows))
-    return 0 if all(c["passed"] for r in rows for c in r["targets"]) else 1
+    failed = any("error" in r for r in rows)
+    return 0 if not failed and all(c["passed"] for r in rows for c in r["targets"]) else 1
 
 
 if __name__ == "__main__":
