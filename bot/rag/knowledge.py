@@ -28,7 +28,7 @@ from bot.rag.extractive import ANSWER_CHARS, Sentence, compose, select
 from bot.rag.ingest import IngestError, IngestReport, ingest
 from bot.rag.llm import LlmWriter
 from bot.rag.parts import split_parts
-from bot.rag.retrieval import PARTS, Hit, HybridRetriever, Retrieval
+from bot.rag.retrieval import PARTS, Hit, HybridRetriever, Retrieval, VectorsSkipped
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -190,22 +190,30 @@ class KnowledgeBase:
 
         with self._searches.exclusive():
             index.close()  # first: a new client would share the old one's loaded index
+            self._index = None  # if connecting fails, the next use connects again
             self._index = open_index(self.settings)
 
     def _search(self, text: str, k: int) -> list[tuple[str, float]]:
         """Vector search on the current index. A collection that another process rebuilt
         meanwhile is looked up again by name, once, and the next question looks at the
-        fingerprint (so that the BM25 side follows)."""
+        fingerprint (so that the BM25 side follows); while the rebuild is still under way,
+        BM25 answers alone (VectorsSkipped)."""
         with self._searches.shared():
             index = self.index
             try:
                 return index.search(text, k)
             except KnowledgeUnavailable as exc:
-                if not _collection_gone(exc):
+                if not _collection_replaced(exc):
                     raise
-                self._checked = -math.inf
+            self._checked = -math.inf
+            try:
                 index.reopen()
                 return index.search(text, k)
+            except KnowledgeUnavailable as exc:
+                if not _collection_replaced(exc):
+                    raise
+                log.info("vector search skipped while the index is rebuilt: %s", exc)
+                raise VectorsSkipped(str(exc)) from exc
 
     def ingest(self, *, rebuild: bool = False, progress: bool | None = None) -> IngestReport:
         """Bring the index in line with the knowledge folder (see bot.rag.ingest)."""
@@ -317,10 +325,14 @@ class KnowledgeBase:
         return Answer(answer=text, abstained=False, mode="extractive", sources=sources)
 
 
-def _collection_gone(exc: KnowledgeUnavailable) -> bool:
-    """True when Chroma said the collection does not exist (a rebuild replaced it)."""
+# What Chroma says about a collection that a rebuild deleted, or is still filling.
+_REPLACED = ("does not exist", "Missing metadata segment", "segment reader")
+
+
+def _collection_replaced(exc: KnowledgeUnavailable) -> bool:
+    """True when the collection is gone or half built (another process rebuilds it)."""
     cause = exc.__cause__
-    return type(cause).__name__ == "NotFoundError" or "does not exist" in str(exc)
+    return type(cause).__name__ == "NotFoundError" or any(s in str(exc) for s in _REPLACED)
 
 
 class _Searches:

@@ -25,6 +25,12 @@ from bot.rag.text import STOPWORDS, folded, terms, words
 # (question text, k) -> [(chunk id, cosine similarity)], best first
 VectorSearch = Callable[[str, int], list[tuple[str, float]]]
 
+
+class VectorsSkipped(Exception):
+    """Raised by a VectorSearch that cannot search just now (the index is being rebuilt):
+    the question is answered by BM25 alone, judged as the BM25-only retriever judges."""
+
+
 RRF_K = 5  # small: the top of each list matters most
 BM25_WEIGHT = 1.0
 VECTOR_WEIGHT = 0.5
@@ -149,8 +155,15 @@ class HybridRetriever:
         weights = {t: 1.0 if t in self.lexicon.domain else GENERAL_WEIGHT for t in query_terms}
         lexical = self.bm25.top(query_terms, CANDIDATES, weights) if "bm25" in self.parts else []
         asked = self._asked(query.text, weights)
-        use_vectors = "vectors" in self.parts and self.chunks and query_terms
-        vector, asked_similarity, own = self._vectors(query.text) if use_vectors else ([], {}, 0.0)
+        has_vectors = "vectors" in self.parts
+        vector: list[tuple[int, float]] = []
+        asked_similarity: dict[int, tuple[float, str]] = {}
+        own = 0.0
+        if has_vectors and self.chunks and query_terms:
+            try:
+                vector, asked_similarity, own = self._vectors(query.text)
+            except VectorsSkipped:
+                has_vectors = False
         hits = self._fuse(lexical, asked, vector, asked_similarity)[:k]
         evidence = Evidence(
             content_words=reading.content_words,
@@ -160,7 +173,7 @@ class HybridRetriever:
             top_similarity=own,
             top_question_similarity=max((s for s, _ in asked_similarity.values()), default=0.0),
             top_question_share=asked[0][1] if asked else 0.0,
-            has_vectors="vectors" in self.parts,
+            has_vectors=has_vectors,
             specific_words=reading.specific_words,
         )
         return Retrieval(question, query, query_terms, weights, hits, evidence)

@@ -272,3 +272,23 @@ def test_worker_processes_see_an_ingest_from_another_process_within_the_interval
         for worker in workers:
             worker.kill()
             worker.wait(timeout=10)
+
+
+def test_while_another_process_rebuilds_bm25_answers_alone(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Mid-rebuild the collection is gone or half built: the question is answered from
+    the words alone rather than "unavailable"; any other Chroma failure still says so."""
+    worker = KnowledgeBase(settings, background=False)
+    worker.load()
+    failure = "cannot use the local index (Error creating hnsw segment reader: Nothing found)"
+
+    def rebuilding(text: str, k: int) -> list[tuple[str, float]]:
+        raise KnowledgeUnavailable(f"The knowledge base is unavailable: {failure}.")
+
+    monkeypatch.setattr(worker.index, "search", rebuilding)
+    answer = worker.answer(QUESTION)
+    assert not answer.abstained and OLD in answer.answer
+    failure = "cannot use the Chroma server at 127.0.0.1:9 (connection refused)"
+    with pytest.raises(KnowledgeUnavailable):
+        worker.answer(QUESTION)
