@@ -93,11 +93,12 @@ def finish(store: Store, ident: str | None) -> None:
     """The delivery's work is over (done, or failed and told): it is not redone."""
     if ident is None:
         return
-    ended(ident)
     try:
         store.finish_event(ident)
     except Exception:
         log.warning("could not finish %s; it may be redone later", ident, exc_info=True)
+    finally:
+        ended(ident)  # its heartbeat stops only once the store knows it is done
 
 
 def click_id(body: dict[str, Any], action_id: str, slot: str | None, user: str) -> str | None:

@@ -6,6 +6,7 @@ its payload held, no reply posted. The live app's sweep then finds it stale.
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import slack_payloads as P
@@ -15,7 +16,7 @@ from slack_harness import Running, settle
 from bot.core.service import delivery
 from bot.slack.dedupe import delivery_id
 from bot.slack.inbound import dm_turn, team_of
-from bot.slack.redelivery import Redeliverer, ended, started
+from bot.slack.redelivery import Redeliverer, ended, started, working
 
 LATER = timedelta(minutes=5)
 
@@ -86,6 +87,7 @@ def test_a_turn_saved_before_its_worker_died_is_applied_once_and_its_reply_sent(
     for n, text in enumerate(["help me decide: should we fine-tune our support bot?", "70%"]):
         running.sender.event(P.dm_message(text, ts=f"2100.00040{n}"))
         slack.wait_for_method("chat.postMessage", count=n + 1)  # saved before posting
+    finished_earlier_turns()  # a reply is seen before its delivery is marked done
     body = P.dm_message("50", ts="2100.000410")  # the answer to "how many test cases?"
     ident = str(delivery_id(body))
     # The dead worker's footprint: the turn claimed and saved, its reply never posted
@@ -103,3 +105,11 @@ def test_a_turn_saved_before_its_worker_died_is_applied_once_and_its_reply_sent(
     assert "prompt_iterations" not in state["slots"]  # not applied a second time
     replies = slack.calls_to("chat.postMessage")[2:]
     assert len(replies) == 1 and "test cases 50" in replies[0].params["text"]
+
+
+def finished_earlier_turns() -> None:
+    """Wait until this process works on no delivery (each is finished after its reply)."""
+    deadline = time.monotonic() + 10
+    while working() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not working(), working()
