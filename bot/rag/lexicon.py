@@ -9,6 +9,7 @@ typo correction, so "stock" never becomes "stuck".
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -72,6 +73,19 @@ class Reading:
     specific_words: int = 0  # of which have no everyday meaning ("prompt", "lora", "ft")
 
 
+# A figure with its unit ("$25", "80%", "8/10", "1.5x", "2-3x"): one the guide states is
+# as much a sign of its topic as a topic word ("why are there two $25 numbers").
+_FIGURE = re.compile(
+    r"\$\d[\d,]*(?:\.\d+)?[km]?\b|\b\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)?(?:%|x\b)|\b\d+/\d+\b",
+    re.IGNORECASE,
+)
+
+
+def figures(text: str) -> set[str]:
+    """The figures with units in a text, lower-cased."""
+    return {m.group(0).lower() for m in _FIGURE.finditer(text)}
+
+
 def _term(word: str) -> str:
     """The index term of a word; a hyphenated word's is its joined form ("holdout")."""
     return term(word.replace("-", ""))
@@ -86,6 +100,8 @@ class Lexicon:
         heading_terms = {t for h in headings for t in terms(h)}
         self.domain = frozenset(({_term(w) for w in DOMAIN_WORDS} | heading_terms) - generic)
         self.specific = self.domain - {_term(w) for w in EVERYDAY_TOPIC_WORDS}
+        texts = list(texts)
+        self.figures = frozenset(f for text in texts for f in figures(text))
         surface = {w for text in texts for w in words(text)}
         self.typo_targets = frozenset(
             w for w in surface if len(w) >= 4 and w not in STOPWORDS and _term(w) in self.domain
@@ -115,6 +131,7 @@ class Lexicon:
             known += is_known
             domain += is_domain
             specific += is_specific
+        domain += len(figures(question) & self.figures)  # "$25", "8/10" as the guide has them
         return Reading(query, content, known, domain, specific)
 
     def _classify(

@@ -42,6 +42,8 @@ def lexicon() -> Lexicon:
         ("how much does ft cost", (2, 2, 1)),  # ft is shorthand for a topic; cost is generic
         ("whats our gpu budgte", (2, 2, 2)),  # heading words are topic words, typo fixed
         ("wifi password please", (2, 0, 0)),
+        ("why is the run $500 here", (2, 2, 2)),  # "run", and a figure the guide states
+        ("is $30 a lot", (2, 0, 0)),  # a figure the guide does not state is not topical
     ],
 )
 def test_the_lexicon_counts_known_and_topic_words(
