@@ -108,3 +108,14 @@ def test_figures_from_the_question_count_as_grounded(settings: Settings) -> None
     chat = RecordingChat(messages=replies("300 examples is above the 100 minimum [1]."))
     answer = KnowledgeBase(settings, chat_model=chat).answer("is 300 examples enough to ft?")
     assert answer.mode == "llm"
+
+
+def test_a_two_part_question_gives_the_model_both_parts_sections(settings: Settings) -> None:
+    chat = RecordingChat(messages=replies("LoRA trains a part [1]; a run costs $500 [2]."))
+    answer = KnowledgeBase(settings, chat_model=chat).answer(
+        "whats lora? and what does a training run cost"
+    )
+    prompt = str(chat.seen[0][1].content)
+    assert answer.mode == "llm" and len(chat.seen) == 1  # one call for the whole message
+    assert {"faq-lora", "ft-cost"} <= {s.section for s in answer.sources}
+    assert prompt.endswith("Question: whats lora? and what does a training run cost")
