@@ -150,26 +150,20 @@ def _lead_bonus(hit: Hit, value: Mapping[str, float]) -> float:
     return LEAD_BONUS if named else WEAK_LEAD_BONUS
 
 
-def _anchored(hits: Sequence[Hit]) -> dict[tuple[str, str], str]:
-    """Section -> snippet, for the top two sections whose matched question names the
-    sentence answering it (when that sentence is among the hits)."""
-    sections: list[tuple[str, str]] = []
+def _anchored(hits: Sequence[Hit]) -> dict[tuple[str, str], tuple[str, float]]:
+    """Section -> (snippet, how closely its question matched), for each of the top two
+    sections with a hit that matched a question naming the sentence that answers it
+    (that hit is the chunk holding the sentence: see HybridRetriever)."""
+    top: list[tuple[str, str]] = []
     for hit in hits:
-        if _key(hit) not in sections:
-            sections.append(_key(hit))
-    top_two = sections[:MAX_SECTIONS]
-    found: dict[tuple[str, str], str] = {}
+        if _key(hit) not in top:
+            top.append(_key(hit))
+    found: dict[tuple[str, str], tuple[str, float]] = {}
     for hit in hits:
-        key = _key(hit)
-        if key in top_two and hit.anchor and key not in found:
-            snippet = folded(hit.anchor)
-            if any(
-                snippet in folded(t)
-                for other in hits
-                if _key(other) == key
-                for t in sentences(other.chunk.body)
-            ):
-                found[key] = snippet
+        key, snippet = _key(hit), folded(hit.anchor)
+        wanted = key in top[:MAX_SECTIONS] and key not in found and snippet
+        if wanted and any(snippet in folded(t) for t in sentences(hit.chunk.body)):
+            found[key] = (snippet, hit.anchor_match)
     return found
 
 
@@ -201,7 +195,6 @@ def _scored(
     total = sum(value.values()) or 1.0
     best_fused = hits[0].score
     anchored = _anchored(hits)
-    anchored_match = {key: max(h.anchor_match for h in hits if _key(h) == key) for key in anchored}
     for rank, hit in enumerate(hits):
         prior = hit.score / best_fused if best_fused else 0.0
         heading = value.keys() & set(terms(hit.chunk.heading_path))
@@ -218,9 +211,9 @@ def _scored(
             if wants_ratio and _RATIO.search(text):
                 score += RATIO_BONUS
             score /= 1 + len(unit_terms) / LENGTH_SCALE
-            snippet = anchored.get(_key(hit))
-            if snippet is not None and snippet in folded(text):
-                lead = ANCHOR_BONUS * prior * anchored_match[_key(hit)]  # named by a question
+            snippet, match = anchored.get(_key(hit), ("", 0.0))
+            if snippet and snippet in folded(text):
+                lead = ANCHOR_BONUS * prior * match  # the sentence a matched question names
             elif rank == 0 and position == 0 and _key(hit) not in anchored:
                 lead = _lead_bonus(hit, value)
             else:

@@ -185,20 +185,19 @@ class HybridRetriever:
         value = self._word_values(text, weights)
         total = sum(v for _, v in value) or 1.0
         flat = [t for word, _ in value for t in word]
-        best: dict[int, tuple[float, float, int]] = {}
+        best: dict[int, tuple[float, float]] = {}  # chunk -> (share, BM25) of its best
+        anchor: dict[int, str] = {}  # ... and that question's answer snippet
         for entry, found in self.asked.top(flat, 4 * CANDIDATES, weights):
             held = self._asked_terms[entry]
             share = sum(v for word, v in value if word & held) / total
             if share < QUESTION_MIN_SHARE:
                 continue  # one common word ("model") in common is not the same question
             parent = self._asked_parent[entry]
-            best[parent] = max(best.get(parent, (0.0, 0.0, -1)), (share, found, -entry))
+            if (share, found) > best.get(parent, (0.0, 0.0)):
+                best[parent], anchor[parent] = (share, found), self._asked_anchor[entry]
         # by share, then by BM25: of two questions holding every word, the closer one
         ranked = sorted(best.items(), key=lambda item: (-item[1][0], -item[1][1], item[0]))
-        return [
-            (index, share, self._asked_anchor[-entry])
-            for index, (share, _, entry) in ranked[:CANDIDATES]
-        ]
+        return [(index, share, anchor[index]) for index, (share, _) in ranked[:CANDIDATES]]
 
     def _word_values(
         self, text: str, weights: dict[str, float]
@@ -283,8 +282,8 @@ class HybridRetriever:
                 max(asked_sim, 0.0),
             )
             # the matched question's answer: by its words first, else by its meaning
-            match = share if anchor else 0.0
+            match = share
             if not anchor and hit.by_question and asked_sim >= hit.similarity:
                 anchor, match = vector_anchor, asked_sim
-            hits.append(replace(hit, anchor=anchor, anchor_match=match if anchor else 0.0))
+            hits.append(replace(hit, anchor=anchor, anchor_match=match) if anchor else hit)
         return hits
