@@ -81,7 +81,8 @@ def test_a_follow_up_part_keeps_the_topic_of_the_first(shipped: KnowledgeBase) -
     assert "Low-Rank Adaptation" in answer.answer and "100 examples" in answer.answer
 
 
-def test_an_off_topic_part_makes_the_whole_message_one_question(shipped: KnowledgeBase) -> None:
+def test_an_off_topic_part_leaves_the_covered_part_answered(shipped: KnowledgeBase) -> None:
     whole = shipped.answer("whats the wifi password, and what does a fine-tuning run cost")
-    assert not whole.abstained or "$500" not in whole.answer
-    assert "wifi" not in whole.answer.lower()
+
+    assert not whole.abstained and "$500-$5000" in whole.answer
+    assert {s.path for s in whole.sources} == {"costs.md"}  # nothing quoted for the wifi
