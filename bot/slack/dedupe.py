@@ -28,6 +28,8 @@ def delivery_id(body: dict[str, Any]) -> str | None:
         return f"event:{body['event_id']}"
     if body.get("command") and body.get("trigger_id"):
         return f"command:{body['trigger_id']}"
+    if kind in ("message_action", "shortcut") and body.get("trigger_id"):
+        return f"shortcut:{body['trigger_id']}"  # Slack retries a slow shortcut's delivery
     if kind == "block_actions":
         actions = body.get("actions") or [{}]
         ident = body.get("trigger_id") or actions[0].get("action_ts")

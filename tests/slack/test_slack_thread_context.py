@@ -399,6 +399,22 @@ def test_a_thread_shared_to_advisor_is_read_whole_and_answered_in_it(
     assert "failure cause format" in second.params["text"]
 
 
+def test_a_retried_shortcut_delivery_reads_and_answers_the_thread_once(
+    running: Running, slack: FakeSlack
+) -> None:
+    thread = planning_thread()
+    slack.add_thread(P.CHANNEL, ROOT, thread)
+    shared = message_shortcut(slack, thread[4])
+
+    running.sender.interaction(shared)
+    running.sender.interaction(shared)  # Slack sends it again when the ack seemed slow
+
+    assert "Still missing" in first_post(slack).params["text"]
+    settle(running.app)
+    assert len(slack.calls_to("chat.postMessage")) == 1
+    assert len(slack.calls_to("conversations.replies")) == 1
+
+
 def test_a_thread_shared_from_a_channel_advisor_is_not_in_is_answered_privately(
     running: Running, slack: FakeSlack
 ) -> None:
