@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, Block, ContextBlock, MarkdownTextObject
@@ -25,8 +25,13 @@ def day(record: ThreadRecord) -> str:
     return record.created_at.strftime("%Y-%m-%d")
 
 
-def record_message(record: ThreadRecord) -> SlackMessage:
-    """The record as posted in its thread: compact, everything a later reader needs."""
+def record_message(record: ThreadRecord, names: Mapping[str, str] | None = None) -> SlackMessage:
+    """The record as posted in its thread: compact, everything a later reader needs.
+
+    Who stated an input is shown by name (`names`: user id -> name), so that posting the
+    record pings no one; an id without a name stays a mention. Who asked and who saved
+    acted themselves, and stay mentions.
+    """
     revised = f" (revision {record.revision})" if record.revision > 1 else ""
     title = f"📌 *Decision record*{revised}"
     asked = f"asked by <@{record.asked_by}>" if record.asked_by else "asker not known"
@@ -34,7 +39,7 @@ def record_message(record: ThreadRecord) -> SlackMessage:
         f"{title} · {day(record)} · {asked}",
         f"*Recommendation:* {escape(approach_label(record.approach))}. "
         f"{to_mrkdwn(record.headline)}",
-        "*Inputs*\n" + _inputs(record),
+        "*Inputs*\n" + _inputs(record, names or {}),
         "*Rules behind it*\n" + _rules(record),
     ]
     if record.cost_line:
@@ -48,14 +53,15 @@ def record_message(record: ThreadRecord) -> SlackMessage:
     return SlackMessage(text=fallback, blocks=[b.to_dict() for b in blocks])
 
 
-def _inputs(record: ThreadRecord) -> str:
+def _inputs(record: ThreadRecord, names: Mapping[str, str]) -> str:
     """One line per source: who stated which inputs, then the defaults."""
     groups: dict[str, list[str]] = {}
     for source in record.sources:
         if source.source == DEFAULT:
             where = "defaults"
         elif source.by:
-            where = f"stated in the thread by <@{source.by}>"
+            who = escape(names[source.by]) if source.by in names else f"<@{source.by}>"
+            where = f"stated in the thread by {who}"
         else:
             where = "stated in the thread"
         label = sl.LABELS.get(source.slot, source.slot.replace("_", " "))

@@ -1,7 +1,9 @@
 """A fake Slack Web API on 127.0.0.1 that records every call and answers like Slack.
 
 It also serves response_url hooks (POST /hooks/...), and can be told to fail:
-`fail_next(2, status=429, retry_after=0)` or `fail_next(1, status=500)`.
+`fail_next(2, status=429, retry_after=0)` or `fail_next(1, status=500)`, to answer a
+method with a Slack error (`reply_error`), or never to answer it (`hang`).
+`users.info` names the people added with `add_user`; any other id is user_not_found.
 """
 
 from __future__ import annotations
@@ -72,6 +74,9 @@ class FakeSlack:
         self.threads: dict[tuple[str, str], list[dict[str, Any]]] = {}  # scripted replies
         self.page_size = 200  # at most this many messages per conversations.replies page
         self.rate_limited_from: int | None = None  # replies pages from here on answer 429
+        self.users: dict[str, dict[str, Any]] = {}  # users.info answers, by user id
+        self.hung: set[str] = set()  # methods that never answer (until the fake closes)
+        self._closing = threading.Event()
         self._cond = threading.Condition()
         self._ts = itertools.count(1)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
@@ -97,6 +102,7 @@ class FakeSlack:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._closing.set()
         self._server.shutdown()
         self._server.server_close()
 
@@ -112,6 +118,22 @@ class FakeSlack:
     def reply_error(self, method: str, error: str) -> None:
         """Calls to `method` answer `{"ok": false, "error": error}` from now on."""
         self.errors[method] = error
+
+    def hang(self, method: str) -> None:
+        """Calls to `method` are recorded, then never answered (the client's timeout ends them)."""
+        self.hung.add(method)
+
+    def add_user(
+        self, user_id: str, display_name: str = "", real_name: str = "", name: str = ""
+    ) -> None:
+        """users.info answers for `user_id` with these names (as Slack: empty when unset)."""
+        with self._cond:
+            self.users[user_id] = {
+                "id": user_id,
+                "name": name or user_id.lower(),
+                "real_name": real_name,
+                "profile": {"display_name": display_name, "real_name": real_name},
+            }
 
     def add_thread(
         self,
@@ -175,6 +197,8 @@ class FakeSlack:
                 headers,
                 {"ok": False, "error": "ratelimited" if failure.status == 429 else "fatal_error"},
             )
+        if call.method in self.hung:
+            self._closing.wait(timeout=60)
         if call.method == HOOK_METHOD:
             return 200, {}, "ok"
         if call.method in self.errors:
@@ -223,6 +247,9 @@ class FakeSlack:
             return {"ok": True, "view": {"id": "V123", "hash": "h1"}}
         if call.method == "conversations.replies":
             return self._replies_page(p)
+        if call.method == "users.info":
+            user = self.users.get(str(p.get("user")))
+            return {"ok": True, "user": user} if user else {"ok": False, "error": "user_not_found"}
         return {"ok": True}
 
     def _replies_page(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -291,6 +318,12 @@ def _handler_for(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             self._send(*fake._record(call))
 
         def _send(self, status: int, headers: dict[str, str], body: dict[str, Any] | str) -> None:
+            try:
+                self._write(status, headers, body)
+            except (BrokenPipeError, ConnectionResetError):
+                self.close_connection = True  # the client gave up (a hung method's timeout)
+
+        def _write(self, status: int, headers: dict[str, str], body: dict[str, Any] | str) -> None:
             data = (body if isinstance(body, str) else json.dumps(body)).encode()
             self.send_response(status)
             self.send_header(
