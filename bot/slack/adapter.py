@@ -19,6 +19,7 @@ from bot.core.ports import ConversationCore, KnowledgeUnavailable
 from bot.llm.sink import streaming_to
 from bot.slack.blocks import RenderContext, SlackMessage, notice, render_replies
 from bot.slack.inbound import Destination, Turn
+from bot.slack.people import People, mentioned, unmention
 from bot.slack.poster import Poster
 from bot.slack.records import ThreadRecords
 from bot.slack.refs import ConversationRef
@@ -47,7 +48,8 @@ class SlackAdapter:
         self.core = core
         self.store = store
         self.poster = poster
-        self.records = ThreadRecords(store, poster, core)  # decision records in threads
+        self.people = People(poster.client)  # names for "said by", cached for the process
+        self.records = ThreadRecords(store, poster, core, people=self.people)  # in threads
 
     @property
     def client(self) -> WebClient:
@@ -82,12 +84,24 @@ class SlackAdapter:
     ) -> None:
         share_id = uuid.uuid4().hex if turn.dest.ephemeral else None
         ctx = RenderContext(conv=ConversationRef.of(turn.inbound.key), share_id=share_id)
-        messages = render_replies(replies, ctx)
+        messages = render_replies(self._named(replies), ctx)
         if share_id:
             self._keep_for_sharing(share_id, turn, messages)
         if stream is not None:  # the streamed preview becomes the first message
             messages = stream.finish(messages)
         self.poster.send(turn.dest, messages)
+
+    def _named(self, replies: Sequence[Reply]) -> list[Reply]:
+        """The replies with people's names for their mentions ("62% (Ana)", from a thread's
+        facts): a mention in Advisor's message would notify each person it credits. An id
+        Slack cannot name just now stays a mention."""
+        ids = [user for reply in replies for user in mentioned(reply.text)]
+        if not ids:
+            return list(replies)
+        names = self.people.names(ids)
+        return [
+            reply.model_copy(update={"text": unmention(reply.text, names)}) for reply in replies
+        ]
 
     def _keep_for_sharing(self, share_id: str, turn: Turn, messages: list[SlackMessage]) -> None:
         state = {

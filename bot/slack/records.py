@@ -20,6 +20,7 @@ from slack_sdk.errors import SlackApiError
 from bot.core.messages import Reply, ReplyKind
 from bot.core.ports import ConversationCore
 from bot.core.records import (
+    DEFAULT,
     STATED,
     ThreadRecord,
     build_record,
@@ -35,6 +36,7 @@ from bot.slack import dedupe
 from bot.slack.blocks import SlackMessage, notice, pack
 from bot.slack.card import details_blocks
 from bot.slack.inbound import Destination, Turn
+from bot.slack.people import People
 from bot.slack.poster import Poster
 from bot.slack.record_blocks import (
     history_message,
@@ -78,11 +80,13 @@ class ThreadRecords:
         poster: Poster,
         core: ConversationCore,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        people: People | None = None,
     ) -> None:
         self.store = store
         self.poster = poster
         self.core = core
         self.clock = clock
+        self.people = people or People(poster.client)
 
     # --- around every turn in a channel thread ----------------------------------------
 
@@ -284,7 +288,8 @@ class ThreadRecords:
 
     def _post_record(self, record: ThreadRecord, dest: Destination) -> None:
         thread = Destination(channel=dest.channel, thread_ts=dest.thread_ts)
-        ts = self.poster.post(thread, record_message(record))
+        stated = [s.by for s in record.sources if s.by and s.source != DEFAULT]
+        ts = self.poster.post(thread, record_message(record, self.people.names(stated)))
         if ts:
             self.store.set_record_message(record.id or 0, ts, self._permalink(dest.channel, ts))
 

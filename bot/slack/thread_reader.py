@@ -11,7 +11,6 @@ line saying so.
 
 from __future__ import annotations
 
-import copy
 import logging
 import time
 from collections.abc import Callable
@@ -21,11 +20,11 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry import RateLimitErrorRetryHandler
 
 from bot.core.messages import ConversationKey, Inbound, Said, ThreadContext
 from bot.slack.adapter import SlackAdapter
 from bot.slack.inbound import Destination, Turn, is_user_message, strip_mentions, team_of
+from bot.slack.people import quick
 from bot.slack.refs import ConversationRef
 
 log = logging.getLogger(__name__)
@@ -193,12 +192,7 @@ def _fetch(
 
 def _quick(client: WebClient) -> WebClient:
     """The client with a short timeout and no waiting out rate limits: the person is waiting."""
-    reader = copy.copy(client)
-    reader.timeout = int(CALL_TIMEOUT_S)
-    reader.retry_handlers = [
-        h for h in client.retry_handlers if not isinstance(h, RateLimitErrorRetryHandler)
-    ]
-    return reader
+    return quick(client, CALL_TIMEOUT_S)
 
 
 def _by_a_person(message: dict[str, Any], bot_user_id: str | None) -> bool:
@@ -217,6 +211,8 @@ def _before(message: dict[str, Any], before_ts: str | None) -> bool:
 
 
 def _said(message: dict[str, Any]) -> Said:
+    """The author as a mention: the user id the decision record keeps. Advisor's replies
+    show people's names instead (bot.slack.people), so that a summary pings no one."""
     text = str(message.get("text") or "")[:MAX_MESSAGE_CHARS]
     return Said(author=f"<@{message['user']}>", text=text)
 

@@ -375,8 +375,13 @@ def test_app_home_lists_the_persons_records(running: Running, slack: FakeSlack) 
 def test_inputs_read_from_the_thread_are_credited_to_who_said_them(
     running: Running, slack: FakeSlack
 ) -> None:
-    """@Advisor at the end of a discussion: the record names who said each number."""
+    """@Advisor at the end of a discussion: the record names who said each number.
+
+    By name, where Slack has one (a mention would notify them); the record keeps the ids.
+    """
     ana, lee, root = "UANA0001", "ULEE0003", "1700000100.000100"
+    slack.add_user(ana, display_name="Ana")
+    slack.add_user(RAJ, real_name="Raj Patel")  # Lee is unknown to users.info: a mention
     earlier = [
         (ana, "we tried 5 prompt versions, the best gets 62% on our 50 test cases"),
         (RAJ, "Legal has 1,200 labeled examples across 12 clause categories."),
@@ -419,8 +424,17 @@ def test_inputs_read_from_the_thread_are_credited_to_who_said_them(
         lambda calls: any("Decision record" in c.block_text() for c in calls), what="record"
     )
     posted = next(c for c in record if "Decision record" in c.block_text())
-    assert f"asked by <@{lee}>" in posted.block_text()
+    assert f"asked by <@{lee}>" in posted.block_text()  # who asked acted: still a mention
     said = sources(posted)
-    assert said["success rate 62%"] == said["prompt iterations 5"] == f"<@{ana}>"
-    assert said["labeled examples 1,200"] == said["categories 12"] == f"<@{RAJ}>"
+    assert said["success rate 62%"] == said["prompt iterations 5"] == "Ana"
+    assert said["labeled examples 1,200"] == said["categories 12"] == "Raj Patel"
     assert said["failure cause format"] == f"<@{lee}>"
+    assert f"<@{ana}>" not in posted.block_text() and f"<@{RAJ}>" not in posted.block_text()
+    summary = slack.calls_to("chat.postMessage")[0]
+    assert "(Ana)" in summary.params["text"] and f"<@{ana}>" not in summary.block_text()
+    stored = running.store.thread_record(P.CHANNEL, root)
+    assert stored is not None
+    by = {s.slot: s.by for s in stored.sources if s.by}
+    assert by["success_rate"] == by["prompt_iterations"] == ana  # ids: names may change
+    assert by["labeled_examples"] == by["categories"] == RAJ
+    assert by["failure_cause"] == lee

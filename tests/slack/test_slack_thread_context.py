@@ -23,6 +23,7 @@ from test_slack_interactions import click
 from bot.core.ports import Answerer
 from bot.settings import Settings
 from bot.slack.app import build_app
+from bot.slack.people import CALL_TIMEOUT_S as PEOPLE_TIMEOUT_S
 from bot.slack.poster import build_client
 from bot.slack.thread_reader import (
     MAX_CHARS,
@@ -36,6 +37,15 @@ from bot.slack.thread_reader import (
 ROOT = "1700000100.000100"
 WAIT_S = 30.0  # the first turn loads the meaning model; the machine may be busy
 ANA, RAJ, LEE = "UANA0001", "URAJ0002", "ULEE0003"
+
+
+@pytest.fixture(autouse=True)
+def people(slack: FakeSlack) -> None:
+    """users.info knows the thread's people: Slack shows Ana's display name, Raj's real
+    name (he set no display name) and Lee's user name (neither set)."""
+    slack.add_user(ANA, display_name="Ana", real_name="Ana Silva")
+    slack.add_user(RAJ, real_name="Raj Patel")
+    slack.add_user(LEE, name="lee")
 
 
 def said(user: str, text: str, n: int, **extra: Any) -> dict[str, Any]:
@@ -83,10 +93,10 @@ def test_a_mention_at_the_end_of_a_planning_thread_says_what_it_picked_up_and_fr
     text = post.params["text"]
     assert post.params["thread_ts"] == ROOT
     assert "From this thread:" in text
-    assert f"success rate 62% on 50 test cases (<@{ANA}>)" in text  # the newest rate, not 48%
-    assert f"5 prompt versions (<@{ANA}>)" in text
-    assert f"1,200 labeled examples (<@{RAJ}>)" in text  # not the hypothetical 5,000
-    assert f"12 categories (<@{RAJ}>)" in text
+    assert "success rate 62% on 50 test cases (Ana)" in text  # the newest rate, not 48%
+    assert "5 prompt versions (Ana)" in text
+    assert "1,200 labeled examples (Raj Patel)" in text  # not the hypothetical 5,000
+    assert "12 categories (Raj Patel)" in text
     assert "48%" not in text and "5,000" not in text
     assert "Still missing: why the failures happen" in text
     # The summary comes before the one question, which asks only for what is missing.
@@ -100,6 +110,84 @@ def test_a_mention_at_the_end_of_a_planning_thread_says_what_it_picked_up_and_fr
     assert any(a.startswith("advisor_choice:") for a in post.action_ids())
     replies = slack.calls_to("conversations.replies")
     assert [(c.params["channel"], c.params["ts"]) for c in replies] == [(P.CHANNEL, ROOT)]
+
+
+# --- people are credited by name: a mention in Advisor's message would notify them -----
+
+
+def no_mention_of(post: Call, *users: str) -> bool:
+    """Neither the text nor the blocks of `post` mention (and so notify) any of `users`."""
+    return not any(f"<@{u}" in post.params["text"] + post.block_text() for u in users)
+
+
+def test_a_summary_names_the_people_it_credits_and_pings_none_of_them(
+    running: Running, slack: FakeSlack
+) -> None:
+    slack.add_thread(P.CHANNEL, ROOT, planning_thread())
+    mention(running)
+
+    post = first_post(slack)
+    assert "success rate 62% on 50 test cases (Ana), 5 prompt versions (Ana)" in post.block_text()
+    assert "1,200 labeled examples (Raj Patel)" in post.block_text()
+    assert no_mention_of(post, ANA, RAJ, LEE)
+    looked_up = [c.params["user"] for c in slack.calls_to("users.info")]
+    assert sorted(looked_up) == sorted([ANA, RAJ])  # one call each, only those credited
+
+    # A second thread, the same people: their names come from the process's cache.
+    other = "1700000900.000100"
+    earlier = [
+        (RAJ, "The summarizer gets 70% on 40 test cases."),
+        (ANA, "Legal has 800 labeled examples."),
+    ]
+    slack.add_thread(
+        P.CHANNEL,
+        other,
+        [
+            {"type": "message", "user": u, "text": t, "ts": f"1700000900.{100 + n:06d}"}
+            for n, (u, t) in enumerate(earlier)
+        ],
+    )
+    event = P.app_mention("should we fine-tune?", ts="1700000900.000200", thread_ts=other)
+    assert running.sender.event(event).status == 200
+    slack.wait_for(
+        lambda calls: any(c.params.get("thread_ts") == other for c in calls),
+        timeout=WAIT_S,
+        what="the second summary",
+    )
+    second = next(c for c in slack.calls_to("chat.postMessage") if c.params["thread_ts"] == other)
+    assert "success rate 70% on 40 test cases (Raj Patel)" in second.params["text"]
+    assert "800 labeled examples (Ana)" in second.params["text"]
+    assert no_mention_of(second, ANA, RAJ)
+    assert len(slack.calls_to("users.info")) == 2  # no second look-up for either
+
+
+def test_without_the_users_read_scope_the_summary_still_comes_with_mentions(
+    running: Running, slack: FakeSlack
+) -> None:
+    slack.reply_error("users.info", "missing_scope")
+    slack.add_thread(P.CHANNEL, ROOT, planning_thread())
+    mention(running)
+
+    text = first_post(slack).params["text"]
+    assert f"success rate 62% on 50 test cases (<@{ANA}>)" in text
+    assert f"1,200 labeled examples (<@{RAJ}>)" in text
+    assert "Still missing: why the failures happen" in text
+    assert len(slack.calls_to("users.info")) == 1  # Slack refused: the other is not asked
+
+
+def test_a_users_info_that_never_answers_delays_the_summary_by_one_timeout_at_most(
+    running: Running, slack: FakeSlack
+) -> None:
+    slack.hang("users.info")
+    slack.add_thread(P.CHANNEL, ROOT, planning_thread())
+    mention(running)
+
+    text = first_post(slack).params["text"]
+    assert f"success rate 62% on 50 test cases (<@{ANA}>)" in text
+    assert f"12 categories (<@{RAJ}>)" in text
+    assert len(slack.calls_to("users.info")) == 1
+    summary_at = slack.calls_to("chat.postMessage")[0].at
+    assert summary_at - slack.calls_to("users.info")[0].at < PEOPLE_TIMEOUT_S + 2.0
 
 
 def test_bots_and_advisors_own_messages_are_not_read_as_facts(
@@ -118,9 +206,9 @@ def test_bots_and_advisors_own_messages_are_not_read_as_facts(
     mention(running, ts="1700000100.000200")
 
     text = first_post(slack).params["text"]
-    assert f"success rate 62% on 50 test cases (<@{ANA}>)" in text
-    assert f"5 prompt versions (<@{ANA}>)" in text
-    assert f"1,200 labeled examples (<@{RAJ}>)" in text
+    assert "success rate 62% on 50 test cases (Ana)" in text
+    assert "5 prompt versions (Ana)" in text
+    assert "1,200 labeled examples (Raj Patel)" in text
     for from_a_bot in ("95%", "400", "9 prompt versions", "3,000", "UBOT0009", BOT_USER_ID):
         assert from_a_bot not in text
 
@@ -134,8 +222,8 @@ def test_a_thread_in_several_pages_is_read_to_its_end(running: Running, slack: F
     text = first_post(slack).params["text"]
     cursors = [c.params.get("cursor") for c in slack.calls_to("conversations.replies")]
     assert cursors == [None, "page:5", "page:10"]
-    assert f"1,500 labeled examples (<@{LEE}>)" in text  # said on the last page, newest wins
-    assert f"5 prompt versions (<@{ANA}>)" in text  # said on the first page
+    assert "1,500 labeled examples (lee)" in text  # said on the last page, newest wins
+    assert "5 prompt versions (Ana)" in text  # said on the first page
 
 
 def test_a_thread_too_long_to_read_whole_is_summarized_by_its_most_recent_messages(
@@ -151,7 +239,7 @@ def test_a_thread_too_long_to_read_whole_is_summarized_by_its_most_recent_messag
     mention(running, ts="1700000100.000300")
 
     text = first_post(slack).params["text"]
-    assert f"success rate 62% on 50 test cases (<@{ANA}>)" in text
+    assert "success rate 62% on 50 test cases (Ana)" in text
     assert "800" not in text  # only in the oldest message, beyond the most recent ones
     assert f"I read only its {MAX_MESSAGES} most recent messages" in text
 
@@ -276,7 +364,7 @@ def test_socket_mode_reads_the_thread_through_the_same_listener(
     assert app.dispatch(BoltRequest(body=payload, mode="socket_mode")).status == 200
 
     text = first_post(slack).params["text"]
-    assert f"success rate 62% on 50 test cases (<@{ANA}>)" in text
+    assert "success rate 62% on 50 test cases (Ana)" in text
     assert len(slack.calls_to("conversations.replies")) == 3
     settle(app)
     store.close()
@@ -328,8 +416,8 @@ def test_a_rate_limited_later_page_keeps_what_was_read_and_does_not_wait_a_minut
 
     text = first_post(slack).params["text"]
     assert time.monotonic() - started < WAIT_S  # Retry-After: 60 was not waited out
-    assert f"success rate 62% on 50 test cases (<@{ANA}>)" in text  # on the first page
-    assert f"1,200 labeled examples (<@{RAJ}>)" in text  # the sixth message
+    assert "success rate 62% on 50 test cases (Ana)" in text  # on the first page
+    assert "1,200 labeled examples (Raj Patel)" in text  # the sixth message
     assert "12 categories" not in text  # said on the refused page: still asked for
     assert "how many categories it chooses between" in text
     assert "Slack stopped me part way through this thread, so I read 6 of its messages" in text
@@ -373,8 +461,10 @@ def test_the_manifest_offers_the_shortcut_and_the_scopes_to_read_threads() -> No
     assert [(s["type"], s["callback_id"]) for s in shortcuts] == [("message", SHORTCUT)]
     scopes = manifest["oauth_config"]["scopes"]["bot"]
     assert {"channels:history", "groups:history", "mpim:history"} <= set(scopes)
+    assert "users:read" in scopes  # names for who said what, instead of pinging mentions
     setup = (REPO / "docs" / "slack-setup.md").read_text()
     assert "mpim:history" in setup and "Decide with Advisor" in setup
+    assert "`users:read`" in setup
 
 
 def test_a_thread_shared_to_advisor_is_read_whole_and_answered_in_it(
@@ -388,7 +478,7 @@ def test_a_thread_shared_to_advisor_is_read_whole_and_answered_in_it(
     post = first_post(slack)
     text = post.params["text"]
     assert post.params["thread_ts"] == ROOT
-    assert f"success rate 62% on 50 test cases (<@{ANA}>)" in text
+    assert "success rate 62% on 50 test cases (Ana)" in text
     assert "Still missing: why the failures happen" in text
     assert "When it fails" in text
     assert len(slack.calls_to("conversations.replies")) == 3
