@@ -33,7 +33,7 @@ class VectorsSkipped(Exception):
 
 RRF_K = 5  # small: the top of each list matters most
 BM25_WEIGHT = 1.0
-VECTOR_WEIGHT = 0.5
+VECTOR_WEIGHT = 0.8
 CANDIDATES = 20
 GENERAL_WEIGHT = 0.5  # weight of a question word that is not a topic word ("enough")
 QUESTION_WEIGHT = 0.5  # RRF weight of the section-questions BM25 list
@@ -224,7 +224,7 @@ class HybridRetriever:
         """Chunks ranked by their nearest entry (the chunk or one of its questions),
         each chunk's best question (similarity, answer snippet), and the best similarity
         of a chunk's own text (short questions score high on anything: relevance uses it)."""
-        found = self._vector_search(text, min(2 * CANDIDATES, 4 * len(self.chunks)))
+        found = self._vector_search(text, min(6 * CANDIDATES, 4 * len(self.chunks)))
         best: dict[int, float] = {}
         by_question: dict[int, tuple[float, str]] = {}
         own = 0.0
