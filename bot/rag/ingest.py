@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
+from bot.core.ports import KnowledgeUnavailable
 from bot.rag.chunking import Chunk, chunk_document
 from bot.rag.documents import DocumentError, parse_document
 
@@ -28,8 +29,9 @@ if TYPE_CHECKING:
 SUFFIXES = (".md", ".markdown", ".txt")
 
 
-class IngestError(ValueError):
-    """The knowledge folder cannot be ingested (missing folder, ...)."""
+class IngestError(KnowledgeUnavailable, ValueError):
+    """The knowledge folder cannot be ingested (missing folder, ...): every surface that
+    tells people the knowledge base is unavailable tells them this too."""
 
 
 @dataclass

@@ -97,6 +97,17 @@ def test_no_folder_at_all_is_a_usage_error_that_says_what_to_set(tmp_path: Path)
     assert "no knowledge folder" in done.stderr and "KNOWLEDGE_DIRS" in done.stderr
 
 
+@pytest.mark.parametrize("command", [["ask", "whats lora"], ["eval", "--split", "dev"]])
+def test_no_folder_at_all_is_a_one_line_error_for_every_command(
+    tmp_path: Path, command: list[str]
+) -> None:
+    done = advisor(tmp_path, *command, KNOWLEDGE_SHIPPED="false")
+
+    assert done.returncode == 1
+    assert "no knowledge folder" in done.stderr and "KNOWLEDGE_DIRS" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 @pytest.mark.parametrize(
     ("value", "prefixes"),
     [
