@@ -115,9 +115,20 @@ def names_numbers(text: str) -> bool:
     return bool(_NUMBER.search(text) or extract_numbers(text))
 
 
+# A question after a lead-in: "10 variants: how long with prompts", "stuck at 60%, now what"
+_LATER_QUESTION = re.compile(
+    r"(?:[:;]|\s[-–—]|,)\s*(?:how|what|whats|what's|why|when|should|can|could|is|are|does"
+    r"|do|will|would)\b(?!\s*(?:[,.;:]|$))",
+    _I,
+)
+
+
 def is_question(text: str) -> bool:
-    """Shaped like a question: a question mark, or a question word after any greeting."""
-    return text.rstrip().endswith("?") or bool(_QUESTION_START.match(_LEAD.sub("", text)))
+    """Shaped like a question: a question mark, or a question word after any greeting
+    or after a lead-in clause ("trying 10 variants: how long does it take")."""
+    if text.rstrip().endswith("?") or _QUESTION_START.match(_LEAD.sub("", text)):
+        return True
+    return bool(_LATER_QUESTION.search(text))
 
 
 def features(text: str, has_slots: bool) -> list[float]:

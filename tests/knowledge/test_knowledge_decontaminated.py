@@ -1,4 +1,4 @@
-"""No section question is a near-copy of an eval question (dev or test).
+"""No section question or routing example is a near-copy of an eval message (dev or test).
 
 Section questions are searched like a user's message, so a section question that
 words an eval question almost the same way would score that question, not the
@@ -24,6 +24,8 @@ from bot.rag.text import STOPWORDS, term, words
 
 ROOT = Path(__file__).resolve().parents[2]
 EVAL_FILES = sorted((ROOT / "bot" / "rag" / "eval").glob("*.jsonl"))
+ROUTING_EVAL_FILES = sorted((ROOT / "bot" / "core" / "eval").glob("routing-*.jsonl"))
+ROUTING_EXAMPLES = ROOT / "bot" / "core" / "data" / "intents.jsonl"
 NEAR_COPY = 0.7
 MIN_WORDS = 3
 RUN = 4
@@ -49,6 +51,21 @@ def section_questions() -> Iterator[tuple[str, str]]:
 
 def eval_questions() -> list[str]:
     return [json.loads(line)["q"] for path in EVAL_FILES for line in path.read_text().splitlines()]
+
+
+def routing_messages() -> list[str]:
+    return [
+        json.loads(line)["text"]
+        for path in ROUTING_EVAL_FILES
+        for line in path.read_text().splitlines()
+        if line.strip()
+    ]
+
+
+def routing_examples() -> list[tuple[str, str]]:
+    """(file name, text) of the examples the router learns from."""
+    lines = ROUTING_EXAMPLES.read_text().splitlines()
+    return [(ROUTING_EXAMPLES.name, json.loads(line)["text"]) for line in lines if line[:1] == "{"]
 
 
 def near_copies(candidates: list[tuple[str, str]], asked: list[str]) -> list[str]:
@@ -87,5 +104,17 @@ def test_no_section_question_near_copies_an_eval_question() -> None:
     found = near_copies(list(section_questions()), eval_questions())
 
     assert not found, "reword these section questions (they near-copy an eval question):\n" + (
+        "\n".join(found)
+    )
+
+
+def test_no_routing_example_near_copies_an_eval_message() -> None:
+    """The router is fitted on its examples and scored on the routing eval (whose messages
+    include the answer eval's): an example worded like an eval message would be scored on
+    itself."""
+    assert ROUTING_EVAL_FILES, "no routing eval files found"
+    found = near_copies(routing_examples(), routing_messages() + eval_questions())
+
+    assert not found, "reword these routing examples (they near-copy an eval message):\n" + (
         "\n".join(found)
     )
