@@ -115,7 +115,7 @@ def names_numbers(text: str) -> bool:
     return bool(_NUMBER.search(text) or extract_numbers(text))
 
 
-# A question after a lead-in: "10 variants: how long with prompts", "stuck at 60%, now what"
+# A question after a lead-in: "we have 300 rows: is that enough", "tone is off - how do we fix it"
 _LATER_QUESTION = re.compile(
     r"(?:[:;]|\s[-–—]|,)\s*(?:how|what|whats|what's|why|when|should|can|could|is|are|does"
     r"|do|will|would)\b(?!\s*(?:[,.;:]|$))",
@@ -125,7 +125,7 @@ _LATER_QUESTION = re.compile(
 
 def is_question(text: str) -> bool:
     """Shaped like a question: a question mark, or a question word after any greeting
-    or after a lead-in clause ("trying 10 variants: how long does it take")."""
+    or after a lead-in clause ("we have 300 rows: is that enough")."""
     if text.rstrip().endswith("?") or _QUESTION_START.match(_LEAD.sub("", text)):
         return True
     return bool(_LATER_QUESTION.search(text))

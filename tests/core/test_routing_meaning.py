@@ -57,6 +57,23 @@ FIRST_MESSAGES = [
         DIALOGUE,
     ),
     ("slash-decide", "/advisor decide", DIALOGUE),
+    # a question after a lead-in clause is still a question, numbers or not
+    (
+        "lead-in-then-how",
+        "comparing 6 prompt drafts - how long would that take with training",
+        ANSWER,
+    ),
+    ("everyday-then-ask", "the 3rd floor printer is jammed again, can someone take a look", ANSWER),
+    (
+        "process-question",
+        "how does one normally make the call between a prompt fix and training",
+        ANSWER,
+    ),
+    (
+        "either-for-our-case",
+        "our meeting notes miss every owner's name: better prompt or train?",
+        DIALOGUE,
+    ),
 ]
 
 
