@@ -151,6 +151,19 @@ class FakeSlack:
             self.page_size = page_size
             self.rate_limited_from = rate_limited_from
 
+    def add_said(self, channel: str, thread_ts: str, said: list[tuple[str, str]]) -> None:
+        """A thread of (user, text) messages, the first at `thread_ts`, one microsecond apart."""
+        seconds, _, micros = thread_ts.partition(".")
+        start = int(micros or 0)
+        self.add_thread(
+            channel,
+            thread_ts,
+            [
+                {"type": "message", "user": user, "text": text, "ts": f"{seconds}.{start + n:06d}"}
+                for n, (user, text) in enumerate(said)
+            ],
+        )
+
     # --- reading ------------------------------------------------------------------
 
     def posted(self) -> list[Call]:

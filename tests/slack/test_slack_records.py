@@ -387,14 +387,7 @@ def test_inputs_read_from_the_thread_are_credited_to_who_said_them(
         (RAJ, "Legal has 1,200 labeled examples across 12 clause categories."),
         (ana, "about 50k requests a month"),
     ]
-    slack.add_thread(
-        P.CHANNEL,
-        root,
-        [
-            {"type": "message", "user": u, "text": t, "ts": f"1700000100.{100 + n:06d}"}
-            for n, (u, t) in enumerate(earlier)
-        ],
-    )
+    slack.add_said(P.CHANNEL, root, earlier)
     mention = P.app_mention("should we fine-tune?", ts="1700000100.000200", thread_ts=root)
     mention["event"]["user"] = lee
     running.sender.event(mention)

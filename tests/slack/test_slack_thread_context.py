@@ -139,14 +139,7 @@ def test_a_summary_names_the_people_it_credits_and_pings_none_of_them(
         (RAJ, "The summarizer gets 70% on 40 test cases."),
         (ANA, "Legal has 800 labeled examples."),
     ]
-    slack.add_thread(
-        P.CHANNEL,
-        other,
-        [
-            {"type": "message", "user": u, "text": t, "ts": f"1700000900.{100 + n:06d}"}
-            for n, (u, t) in enumerate(earlier)
-        ],
-    )
+    slack.add_said(P.CHANNEL, other, earlier)
     event = P.app_mention("should we fine-tune?", ts="1700000900.000200", thread_ts=other)
     assert running.sender.event(event).status == 200
     slack.wait_for(
