@@ -71,6 +71,8 @@ def _unknowns_explained(evidence: Evidence) -> bool:
     specific = evidence.domain_words if evidence.specific_words is None else evidence.specific_words
     if specific > 0:
         return True  # "prompt", "rag", "ft": the unknown words are likely typos or slang
+    if evidence.top_question_share >= QUESTION_SHARE:
+        return True  # a section question holds most of its words: "formula" is the user's
     bar = UNKNOWN_SIMILARITY if evidence.unknown_words == 1 else UNKNOWNS_SIMILARITY
     return evidence.closeness >= bar
 

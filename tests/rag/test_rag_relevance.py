@@ -53,9 +53,12 @@ def test_the_lexicon_counts_known_and_topic_words(
     assert (reading.content_words, reading.known_words, reading.domain_words) == counts
 
 
-def unknowns(known: int, specific: int, closeness: float) -> Evidence:
-    """Four content words, two of them topic words, good lexical scores."""
-    return Evidence(4, known, 2, 6.0, closeness, closeness, specific_words=specific)
+def unknowns(known: int, specific: int, closeness: float, share: float = 0.0) -> Evidence:
+    """Four content words, two of them topic words, good lexical scores; `share`: how much
+    of the question's weight its best-matching section question holds."""
+    return Evidence(
+        4, known, 2, 6.0, closeness, closeness, top_question_share=share, specific_words=specific
+    )
 
 
 @pytest.mark.parametrize(
@@ -66,8 +69,19 @@ def unknowns(known: int, specific: int, closeness: float) -> Evidence:
         (unknowns(2, 0, 0.6), False),  # two unknown words need to be very close
         (unknowns(2, 1, 0.35), True),  # "prompt" beside slang: the unknown words are noise
         (unknowns(4, 0, 0.35), True),  # every word known: the usual scores decide
+        # "the formula for the cost of ownership": a section question holds all but "formula"
+        (unknowns(3, 0, 0.35, share=0.8), True),
+        (unknowns(3, 0, 0.35, share=0.5), False),  # half of it: the unknown word is the topic
     ],
-    ids=["one-unknown-far", "one-unknown-close", "two-unknown", "specific-word", "all-known"],
+    ids=[
+        "one-unknown-far",
+        "one-unknown-close",
+        "two-unknown",
+        "specific-word",
+        "all-known",
+        "question-holds-the-rest",
+        "question-holds-half",
+    ],
 )
 def test_words_the_guide_never_uses_need_a_specific_topic_word_or_closeness(
     case: Evidence, relevant: bool
