@@ -27,8 +27,9 @@ VectorSearch = Callable[[str, int], list[tuple[str, float]]]
 
 
 class VectorsSkipped(Exception):
-    """Raised by a VectorSearch that cannot search just now (the index is being rebuilt):
-    the question is answered by BM25 alone, judged as the BM25-only retriever judges."""
+    """Raised when vectors cannot be used just now: the index is being rebuilt, or it holds
+    entries newer than the loaded chunks (a re-ingest not yet reloaded). The question is
+    answered by BM25 alone, judged as the BM25-only retriever judges."""
 
 
 RRF_K = 5  # small: the top of each list matters most
@@ -230,7 +231,11 @@ class HybridRetriever:
         own = 0.0
         for entry, sim in found:
             cid, is_question = parent_id(entry)
-            if cid not in self._by_id or (is_question and "questions" not in self.parts):
+            if cid not in self._by_id:
+                # Indexed after this retriever was loaded (a re-ingest it will reload for):
+                # vectors of the new text beside BM25 of the old would rank neither right.
+                raise VectorsSkipped(f"entry {entry} is newer than the loaded chunks")
+            if is_question and "questions" not in self.parts:
                 continue
             index = self._by_id[cid]
             number, anchor = question_number(entry), ""
