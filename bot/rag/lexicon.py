@@ -81,6 +81,10 @@ _FIGURE = re.compile(
 )
 
 
+# A bare count or amount: "200", "5k", "1.5", "2024" (figures with units are read above)
+_COUNT = re.compile(r"\d+(?:[.,]\d+)*[km]?")
+
+
 def figures(text: str) -> set[str]:
     """The figures with units in a text, lower-cased."""
     return {m.group(0).lower() for m in _FIGURE.finditer(text)}
@@ -124,8 +128,8 @@ class Lexicon:
         for word in words(question):
             start = lowered.find(word, position)
             position = max(position, start + len(word))
-            if word in STOPWORDS:
-                continue
+            if word in STOPWORDS or self._bare_count(word, lowered, start):
+                continue  # "is 200 examples enough": a count is no sign of another subject
             is_known, is_domain, is_specific = self._classify(word, start, spans, query.corrections)
             content += 1
             known += is_known
@@ -133,6 +137,15 @@ class Lexicon:
             specific += is_specific
         domain += len(figures(question) & self.figures)  # "$25", "8/10" as the guide has them
         return Reading(query, content, known, domain, specific)
+
+    def _bare_count(self, word: str, text: str, start: int) -> bool:
+        """A number without a unit ("200", "5k") that is not a topic term (the "90%" test):
+        figures with units ("$30", "80%") are read as figures."""
+        if not _COUNT.fullmatch(word) or _term(word) in self.domain:
+            return False
+        before = text[start - 1 : start] if start > 0 else ""
+        after = text[start + len(word) : start + len(word) + 1]
+        return before not in ("$", "/") and after not in ("%", "x", "/")
 
     def _classify(
         self,

@@ -30,7 +30,7 @@ STOPWORDS = _word_set(
     tell wondering wonder curious also really actually basically just like get got u ur
     r ya do does dont doesnt isnt arent wont cant shouldnt wouldnt couldnt didnt us lol btw
     wat wut wht whats hows much many vs versus anything something anyone everything thing
-    things ppl gonna wanna
+    things ppl gonna wanna weve wed youve youd theyre theyve theyd shes hes whos heres
     """
 )
 
