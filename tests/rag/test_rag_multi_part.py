@@ -76,9 +76,13 @@ def test_two_questions_get_two_answers_with_a_citation_each(shipped: KnowledgeBa
 
 
 def test_a_follow_up_part_keeps_the_topic_of_the_first(shipped: KnowledgeBase) -> None:
-    answer = shipped.answer("lora, what is it exactly? and how much data for a fine-tune")
+    answer = shipped.answer(
+        "lora, what is it exactly? and how much data do we need for fine-tuning"
+    )
 
-    assert "Low-Rank Adaptation" in answer.answer and "100 examples" in answer.answer
+    assert "Low-Rank Adaptation" in answer.answer  # the first part's answer
+    assert re.search(r"labeled examples \(100-|100 examples", answer.answer)  # the data part
+    assert len(answer.sources) == 2
 
 
 def test_an_off_topic_part_leaves_the_covered_part_answered(shipped: KnowledgeBase) -> None:
