@@ -16,6 +16,7 @@ from typing import Any, cast
 
 import chromadb
 import httpx
+import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.types import Documents, EmbeddingFunction
 from chromadb.api.types import Embeddings as ChromaEmbeddings
@@ -286,8 +287,15 @@ class ChunkIndex:
         """
         vector = self.embeddings.embed_query(query)
         with unavailable_on_error(self.settings):
-            hits = self.store.similarity_search_by_vector_with_relevance_scores(vector, k=k)
-        return [(str(doc.id), 1.0 - float(distance)) for doc, distance in hits]
+            # ids and distances only: the retriever holds the texts, so fetching each
+            # hit's document and metadata (LangChain's search) would be wasted work
+            found = self.store._collection.query(
+                query_embeddings=np.asarray([vector], dtype=np.float32),
+                n_results=k,
+                include=["distances"],
+            )
+        ids, distances = found["ids"][0], (found.get("distances") or [[]])[0]
+        return [(str(eid), 1.0 - float(d)) for eid, d in zip(ids, distances, strict=True)]
 
 
 def open_index(settings: Settings, client: ClientAPI | None = None) -> ChunkIndex:
