@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from planning_case import PLANNING
 
 from bot.core.records import (
     ThreadRecord,
@@ -24,16 +25,6 @@ from bot.engine import DecisionInput, FailureCause, Task, decide
 from bot.engine.models import Approach
 
 NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
-PLANNING = DecisionInput(
-    task="classification",
-    success_rate=0.62,
-    test_cases=50,
-    prompt_iterations=5,
-    failure_cause="format",
-    labeled_examples=300,
-    categories=10,
-    monthly_requests=50_000,
-)
 
 
 def record_of(inputs: DecisionInput, stated_by: dict[str, str] | None = None) -> ThreadRecord:

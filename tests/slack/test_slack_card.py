@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from planning_case import PLANNING
 from slack_sdk.models.blocks import Block
 
 from bot.core.messages import Reply, ReplyKind
@@ -20,16 +21,6 @@ from bot.slack.card import compact_blocks, details_blocks, recommendation_blocks
 from bot.slack.refs import ButtonValue, ConversationRef, decode_button
 
 THREAD = ConversationRef(w="T1", c="C1", t="1700.000100")
-PLANNING = DecisionInput(
-    task="classification",
-    success_rate=0.62,
-    test_cases=50,
-    prompt_iterations=5,
-    failure_cause="format",
-    labeled_examples=300,
-    categories=10,
-    monthly_requests=50_000,
-)
 
 
 def text_of(blocks: list[Block]) -> str:

@@ -5,22 +5,14 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
+from planning_case import PLANNING
 from store_support import StoreFactory
 
 from bot.core.records import ThreadRecord, build_record
-from bot.engine import DecisionInput, decide
+from bot.engine import decide
 from bot.store.sql import SqlStore
 
 NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
-INPUTS = DecisionInput(
-    task="classification",
-    success_rate=0.62,
-    test_cases=50,
-    prompt_iterations=5,
-    failure_cause="format",
-    labeled_examples=300,
-    categories=10,
-)
 
 
 def a_record(
@@ -33,7 +25,7 @@ def a_record(
     at: datetime = NOW,
 ) -> ThreadRecord:
     return build_record(
-        decide(INPUTS),
+        decide(PLANNING),
         workspace="T1",
         channel=channel,
         thread_ts=thread_ts,
@@ -127,7 +119,7 @@ def test_the_newest_record_of_a_thread_wins(store: SqlStore) -> None:
 def test_an_update_applies_once_over_its_revision(store: SqlStore) -> None:
     saved, _ = store.save_record(a_record())
     newer = build_record(
-        decide(INPUTS.model_copy(update={"success_rate": 0.81})),
+        decide(PLANNING.model_copy(update={"success_rate": 0.81})),
         workspace="T1",
         channel="C1",
         thread_ts="1700.000100",
