@@ -143,8 +143,7 @@ class Lexicon:
         figures with units ("$30", "80%") are read as figures."""
         if not _COUNT.fullmatch(word) or _term(word) in self.domain:
             return False
-        before = text[start - 1 : start] if start > 0 else ""
-        after = text[start + len(word) : start + len(word) + 1]
+        before, after = text[max(start - 1, 0) : start], text[start + len(word) :][:1]
         return before not in ("$", "/") and after not in ("%", "x", "/")
 
     def _classify(

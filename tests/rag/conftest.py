@@ -1,4 +1,5 @@
-"""Fixtures: fixture documents, a knowledge base over them (built once), a Chroma server."""
+"""Fixtures: fixture documents, knowledge bases over them and over the shipped guide (each
+built once), a Chroma server."""
 
 from __future__ import annotations
 
@@ -29,6 +30,15 @@ def fixture_kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
     """One knowledge base over the fixture documents, loaded once for read-only tests."""
     root = tmp_path_factory.mktemp("fixture-kb")
     knowledge = KnowledgeBase(rag_settings(copy_fixtures(root / "knowledge"), root / "data"))
+    knowledge.load()
+    return knowledge
+
+
+@pytest.fixture(scope="session")
+def shipped(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+    """One knowledge base over the shipped guide, loaded once for read-only tests."""
+    root = Path(__file__).resolve().parents[2]
+    knowledge = KnowledgeBase(rag_settings(root / "knowledge", tmp_path_factory.mktemp("kb")))
     knowledge.load()
     return knowledge
 

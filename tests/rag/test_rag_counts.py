@@ -7,23 +7,11 @@ The questions are written for these tests (the first is the product brief's own)
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from rag_support import rag_settings
 
 from bot.rag.knowledge import KnowledgeBase
 from bot.rag.lexicon import Lexicon
 from bot.rag.text import terms
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def shipped(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    knowledge = KnowledgeBase(rag_settings(ROOT / "knowledge", tmp_path_factory.mktemp("kb")))
-    knowledge.load()
-    return knowledge
 
 
 @pytest.mark.parametrize(

@@ -6,15 +6,11 @@ The questions here are written for these tests (not taken from the eval files).
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from rag_support import rag_settings
 
 from bot.rag.knowledge import KnowledgeBase
 from bot.rag.parts import split_parts
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(
@@ -54,13 +50,6 @@ def test_a_message_is_split_where_a_second_question_starts(message: str, parts: 
 )
 def test_a_single_question_stays_whole(message: str) -> None:
     assert split_parts(message) == [message]
-
-
-@pytest.fixture(scope="module")
-def shipped(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    knowledge = KnowledgeBase(rag_settings(ROOT / "knowledge", tmp_path_factory.mktemp("kb")))
-    knowledge.load()
-    return knowledge
 
 
 def test_two_questions_get_two_answers_with_a_citation_each(shipped: KnowledgeBase) -> None:

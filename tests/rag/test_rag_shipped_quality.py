@@ -13,25 +13,11 @@ scored in aggregate, so that no single phrasing gets pinned.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-from rag_support import rag_settings
-
 from bot.rag.evaluation import SPLITS, load_split, score, timed_answer
 from bot.rag.knowledge import KnowledgeBase
 
-ROOT = Path(__file__).resolve().parents[2]
 MIN_FACTS = 0.86  # dev: 152/172 (88.4%) on 2026-11-29
 MIN_ABSTAINED = 0.95  # dev: 75/78 (96.2%)
-
-
-@pytest.fixture(scope="module")
-def shipped(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    data = tmp_path_factory.mktemp("shipped-kb")
-    knowledge = KnowledgeBase(rag_settings(ROOT / "knowledge", data))
-    knowledge.load()
-    return knowledge
 
 
 def test_the_dev_split_keeps_its_quality(shipped: KnowledgeBase) -> None:

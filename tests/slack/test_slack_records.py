@@ -229,10 +229,7 @@ def test_history_lists_the_channels_records_newest_first_with_links(
     empty = slack.wait_for_method("response_url")[0]
     assert "No decision records in" in empty.block_text()
 
-    card = recommended(running, slack)
-    press(running, card, "advisor_save_record", ts="1800.000303")
-    posts(slack, 5)
-    settle_records(running, 1)
+    saved_record(running, slack)
 
     running.sender.command(P.slash_command("history", slack.hook_url("list")))
 
@@ -242,6 +239,14 @@ def test_history_lists_the_channels_records_newest_first_with_links(
     assert f"Decision records in <#{P.CHANNEL}>" in text
     assert f"<https://acme.slack.com/archives/{P.CHANNEL}/p1700000000000005|open thread>" in text
     assert "Collect training data first" in text and f"asked by <@{P.USER}>" in text
+
+
+def saved_record(running: Running, slack: FakeSlack) -> None:
+    """A recommendation in the thread, saved as its decision record (five posts so far)."""
+    card = recommended(running, slack)
+    press(running, card, "advisor_save_record", ts="1800.000303")
+    posts(slack, 5)
+    settle_records(running, 1)
 
 
 def settle_records(running: Running, count: int) -> None:
@@ -257,10 +262,7 @@ def settle_records(running: Running, count: int) -> None:
 def test_new_numbers_fire_the_trigger_and_the_update_applies_once(
     running: Running, slack: FakeSlack
 ) -> None:
-    card = recommended(running, slack)
-    press(running, card, "advisor_save_record", ts="1800.000303")
-    posts(slack, 5)
-    settle_records(running, 1)
+    saved_record(running, slack)
 
     say(running, slack, "we're at 81% now", 6, user=RAJ)
 
@@ -290,10 +292,7 @@ def test_new_numbers_fire_the_trigger_and_the_update_applies_once(
 def test_a_thread_whose_dialogue_expired_reruns_from_its_record(
     running: Running, slack: FakeSlack
 ) -> None:
-    card = recommended(running, slack)
-    press(running, card, "advisor_save_record", ts="1800.000303")
-    posts(slack, 5)
-    settle_records(running, 1)
+    saved_record(running, slack)
     key = ConversationKey(workspace=P.TEAM, channel=P.CHANNEL, thread=THREAD)
     running.store.delete_state(key.id)  # as if the dialogue had expired
 
@@ -312,10 +311,7 @@ def test_a_thread_whose_dialogue_expired_reruns_from_its_record(
 def test_the_update_is_offered_once_while_the_numbers_keep_moving(
     running: Running, slack: FakeSlack
 ) -> None:
-    card = recommended(running, slack)
-    press(running, card, "advisor_save_record", ts="1800.000303")
-    posts(slack, 5)
-    settle_records(running, 1)
+    saved_record(running, slack)
     say(running, slack, "we're at 81% now", 6)
     offer = posts(slack, 7)[6]
     assert "advisor_update_record" in offer.action_ids()
@@ -329,10 +325,7 @@ def test_the_update_is_offered_once_while_the_numbers_keep_moving(
 
 
 def test_same_numbers_again_offer_no_update(running: Running, slack: FakeSlack) -> None:
-    card = recommended(running, slack)
-    press(running, card, "advisor_save_record", ts="1800.000303")
-    posts(slack, 5)
-    settle_records(running, 1)
+    saved_record(running, slack)
 
     say(running, slack, "we're at 70% now", 6)  # below the trigger: the approach stays
 
