@@ -18,6 +18,8 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import numpy.typing as npt
 
+TIE_DECIMALS = 9  # scores that agree to this many decimals rank as equal (ties: by index)
+
 
 class BM25:
     """BM25 scores of term lists against a fixed collection of documents."""
@@ -102,11 +104,13 @@ class BM25:
         if k <= 0 or not len(found):
             return []
         values = scores[found]
+        # scores equal but for rounding (sums taken in another order) are a tie
+        ranks = np.round(values, TIE_DECIMALS)
         if len(found) > k:
             # the k-th best score; every document scoring at least that is a candidate,
             # so that ties at the cut are broken by index as a full sort would
-            cut = np.partition(values, len(values) - k)[len(values) - k]
-            keep = values >= cut
-            found, values = found[keep], values[keep]
-        order = np.lexsort((found, -values))[:k]
+            cut = np.partition(ranks, len(ranks) - k)[len(ranks) - k]
+            keep = ranks >= cut
+            found, values, ranks = found[keep], values[keep], ranks[keep]
+        order = np.lexsort((found, -ranks))[:k]
         return list(zip(found[order].tolist(), values[order].tolist(), strict=True))

@@ -175,3 +175,14 @@ def test_the_scaling_benchmark_reports_a_row_per_size(tmp_path: Path) -> None:
     assert asked > 0 and hits / asked > 0.8  # the wiki does not crowd out the guide
     table = bench_scaling.render([row])
     assert table.startswith("| chunks |") and f"{row['chunks']:,}" in table
+
+
+def test_scores_equal_but_for_rounding_tie_by_document_order() -> None:
+    # mathematically equal BM25 scores (average length 3) that float sums may not
+    # give exactly equal: the earlier document comes first, as a full sort would give
+    documents = [["prompt"]] * 7 + [["prompt"] * 3, ["prompt", "rag"], ["prompt"] * 4]
+    documents += [["prompt"] * 5 + ["rag"] * 3, ["prompt"] * 12]
+    index = BM25(documents)
+    scores = index.scores(["rag"], {"rag": 0.5})
+    assert math.isclose(scores[8], scores[10], rel_tol=1e-12)
+    assert [i for i, _ in index.top(["rag"], 1, {"rag": 0.5})] == [8]
