@@ -139,8 +139,9 @@ def _emit(row: dict[str, object], as_json: bool, stream: TextIO | None = None) -
 ABLATIONS = {
     "BM25 only": frozenset({"bm25"}),
     "vectors only": frozenset({"vectors"}),
-    "without section questions": frozenset({"bm25", "vectors"}),
-    "full": frozenset({"bm25", "vectors", "questions"}),
+    "without section questions": frozenset({"bm25", "vectors", "sentences"}),
+    "without sentence entries": frozenset({"bm25", "vectors", "questions"}),
+    "full": frozenset({"bm25", "vectors", "questions", "sentences"}),
 }
 
 

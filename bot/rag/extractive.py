@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from bot.rag.retrieval import Hit
 from bot.rag.text import folded, terms
+from bot.rag.units import sentences
 
 ANSWER_CHARS = 600
 MAX_SENTENCES = 3  # the answer and at most two supporting sentences
@@ -31,7 +32,6 @@ WEAK_LEAD_BONUS = 0.0  # ... less when the section matched on its body words onl
 REPEAT_SHARE = 0.8  # a sentence sharing more of its terms with a chosen one repeats it
 OTHER_SECTION_RATIO = 0.8  # a second section's sentence must score this share of the lead's
 MAX_SECTIONS = 2  # an answer quotes one or two sections, never a third topic
-MIN_SENTENCE_CHARS = 30
 KEEP_RATIO = 0.5  # a further sentence must score at least this share of the best
 PRIOR_WEIGHT = 0.7  # how much the chunk's retrieval rank counts
 HEADING_WEIGHT = 0.1  # a question term in the sentence's heading path, not the sentence
@@ -41,8 +41,6 @@ NEIGHBOUR_BONUS = 0.2  # share of the best score added to the sentences beside i
 SAME_CHUNK_BONUS = 0.2  # ... and to the rest of its chunk
 COVERAGE_WEIGHT = 0.5  # for question terms no chosen sentence has, relative to the best
 SMALL_SECTION_CHARS = 320  # a section this short is quoted whole
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(*$])")
-_LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+")
 _NUMBER_QUESTION = re.compile(
     r"\b(?:how\s+(?:much|many|long|often|fast)|cost|price|pric\w*|percent\w*|rate|"
     r"budget|time|days?|weeks?|per)\b|[%$]",
@@ -68,58 +66,6 @@ class Sentence:
     hit: int  # rank of its chunk among the hits
     position: int  # order within its chunk
     text: str
-
-
-def sentences(body: str) -> list[str]:
-    """A chunk body as quotable units: sentences, list items and table rows."""
-    units: list[str] = []
-    lines = body.split("\n")
-    header: list[str] | None = None
-    for line in lines:
-        stripped = line.strip()
-        if not stripped:
-            header = None
-        elif stripped.startswith("|"):
-            cells = [c.strip() for c in stripped.strip("|").split("|")]
-            if all(set(c) <= set("-: ") for c in cells):
-                continue
-            if header is None:
-                header = cells
-            else:
-                units.append(_row_sentence(header, cells))
-        elif not stripped.endswith(":"):  # a lead-in such as "Properties of fine-tuning:"
-            header = None
-            units.extend(_merge_fragments(_SENTENCE_END.split(_clean(stripped))))
-    return [u.strip() for u in units if len(u.strip()) > 1]
-
-
-def _merge_fragments(pieces: list[str]) -> list[str]:
-    """Join pieces too short to stand alone ("Compare.") to the next one."""
-    out: list[str] = []
-    carry = ""
-    for piece in pieces:
-        piece = f"{carry} {piece}".strip() if carry else piece
-        if len(piece) < MIN_SENTENCE_CHARS:
-            carry = piece
-        else:
-            out.append(piece)
-            carry = ""
-    if carry:
-        if out:
-            out[-1] = f"{out[-1]} {carry}"
-        else:
-            out.append(carry)
-    return out
-
-
-def _clean(line: str) -> str:
-    return _LIST_MARK.sub("", line).replace("**", "").replace("__", "")
-
-
-def _row_sentence(header: list[str], cells: list[str]) -> str:
-    """ "| Cost | $0 | $500 |" under "Factor | Prompting | Fine-tuning" as one readable line."""
-    pairs = [f"{h}: {c}" for h, c in zip(header[1:], cells[1:], strict=False) if c]
-    return f"{cells[0]} ({'; '.join(pairs)})."
 
 
 def select(

@@ -28,17 +28,19 @@ from langchain_core.embeddings import Embeddings
 from bot.core.ports import KnowledgeUnavailable
 from bot.rag.chunking import Chunk
 from bot.rag.embeddings import load_embeddings
-from bot.rag.index_ids import question_id
+from bot.rag.index_ids import question_id, sentence_id
+from bot.rag.units import sentences
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 
 # Bump when chunking or metadata change: an index with another schema is rebuilt.
-SCHEMA = "advisor-chunks-4"  # 3: section questions as their own entries; 4: with anchors
+SCHEMA = "advisor-chunks-5"  # 3: section questions as entries; 4: with anchors; 5: sentences
 _BATCH = 1024
 _PAGE = 1000  # entries per read: one big read needs more SQL variables than SQLite allows
 STAMP = "content"  # collection metadata: what the last ingest left indexed (see stamp())
 QUESTION = "question"  # metadata kind of a section question's entry
+SENTENCE = "sentence"  # ... and of one of a chunk's sentences
 
 
 class AdvisorEmbeddingFunction(EmbeddingFunction[Documents]):
@@ -232,9 +234,22 @@ class ChunkIndex:
             offset += len(ids)
 
     def count(self) -> int:
-        """How many entries are indexed (chunks and their sections' questions)."""
+        """How many entries are indexed (chunks, their sections' questions, sentences)."""
         with unavailable_on_error(self.settings):
             return self.store._collection.count()
+
+    def chunk_count(self) -> int:
+        """How many chunks are indexed (not counting their small entries)."""
+        total, offset = 0, 0
+        while True:
+            with unavailable_on_error(self.settings):
+                page = self.store._collection.get(
+                    where={"kind": "chunk"}, include=[], limit=_PAGE, offset=offset
+                )
+            total += len(page["ids"])
+            if len(page["ids"]) < _PAGE:
+                return total
+            offset += _PAGE
 
     def manifest(self) -> dict[str, str]:
         """Indexed file -> the hash of the file's content when it was indexed."""
@@ -251,7 +266,7 @@ class ChunkIndex:
         chunks = (
             _chunk(cid, text, meta, sorted(asked.get(cid, [])))
             for cid, text, meta in rows
-            if meta.get("kind") != QUESTION
+            if meta.get("kind") not in (QUESTION, SENTENCE)
         )
         return sorted(chunks, key=lambda c: (c.path, c.index))
 
@@ -281,10 +296,8 @@ class ChunkIndex:
                 on_batch(len(batch))
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
-        """(entry id, cosine similarity) of the k nearest entries.
-
-        An entry is a chunk or one of its section's questions (`question_id`).
-        """
+        """(entry id, cosine similarity) of the k nearest entries: chunks, section
+        questions (`question_id`) and sentences (`sentence_id`)."""
         vector = self.embeddings.embed_query(query)
         with unavailable_on_error(self.settings):
             # ids and distances only: the retriever holds the texts, so fetching each
@@ -305,7 +318,8 @@ def open_index(settings: Settings, client: ClientAPI | None = None) -> ChunkInde
 
 
 def _entries(chunk: Chunk, file_hash: str) -> list[tuple[str, str, dict[str, str | int]]]:
-    """The chunk's own entry, then one small entry per question pointing back to it."""
+    """The chunk's own entry, then one small entry per question and per sentence,
+    each pointing back to it."""
     meta = _metadata(chunk, file_hash)
     entries = [(chunk.id, chunk.text, meta)]
     anchors = chunk.anchors or ("",) * len(chunk.questions)
@@ -313,6 +327,10 @@ def _entries(chunk: Chunk, file_hash: str) -> list[tuple[str, str, dict[str, str
         asked: dict[str, str | int] = {"kind": QUESTION, "parent": chunk.id, "index": n}
         asked |= {"path": chunk.path, "file_hash": file_hash, "anchor": anchor}
         entries.append((question_id(chunk.id, n), question, asked))
+    for n, sentence in enumerate(sentences(chunk.body)):
+        said: dict[str, str | int] = {"kind": SENTENCE, "parent": chunk.id, "index": n}
+        said |= {"path": chunk.path, "file_hash": file_hash}
+        entries.append((sentence_id(chunk.id, n), sentence, said))
     return entries
 
 

@@ -127,7 +127,7 @@ def ingest(
     report.embedded = len(chunks)
     indexed_now = {p: hashes[p] for p in report.added + report.changed + report.unchanged}
     index.stamp(content_stamp(indexed_now))  # running workers compare it and reload
-    report.chunks = index.count()
+    report.chunks = index.chunk_count()
     report.seconds = time.perf_counter() - started
     return report
 

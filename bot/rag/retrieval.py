@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from bot.rag.bm25 import BM25
 from bot.rag.chunking import Chunk
-from bot.rag.index_ids import parent_id, question_number
+from bot.rag.index_ids import is_sentence, parent_id, question_number
 from bot.rag.lexicon import Lexicon
 from bot.rag.query import NormalizedQuery
 from bot.rag.relevance import Evidence, is_relevant, is_weak_match
@@ -39,8 +39,11 @@ CANDIDATES = 20
 GENERAL_WEIGHT = 0.5  # weight of a question word that is not a topic word ("enough")
 QUESTION_WEIGHT = 0.5  # RRF weight of the section-questions BM25 list
 QUESTION_MIN_SHARE = 0.5  # share of the question's weight a section question must share
+# A chunk is as near as its nearest sentence, discounted: a short text sits closer to
+# any question than a whole chunk does.
+SENTENCE_WEIGHT = 0.95
 # The parts of the hybrid, all on by default; ablations switch some off.
-PARTS = frozenset({"bm25", "vectors", "questions"})
+PARTS = frozenset({"bm25", "vectors", "questions", "sentences"})
 
 
 @dataclass(frozen=True)
@@ -222,10 +225,11 @@ class HybridRetriever:
     def _vectors(
         self, text: str
     ) -> tuple[list[tuple[int, float]], dict[int, tuple[float, str]], float]:
-        """Chunks ranked by their nearest entry (the chunk or one of its questions),
-        each chunk's best question (similarity, answer snippet), and the best similarity
-        of a chunk's own text (short questions score high on anything: relevance uses it)."""
-        found = self._vector_search(text, min(6 * CANDIDATES, 4 * len(self.chunks)))
+        """Chunks ranked by their nearest entry (the chunk, one of its questions or one of
+        its sentences), each chunk's best question (similarity, answer snippet), and the
+        best similarity of a chunk's own text (short questions score high on anything:
+        relevance uses it)."""
+        found = self._vector_search(text, min(12 * CANDIDATES, 12 * len(self.chunks)))
         best: dict[int, float] = {}
         by_question: dict[int, tuple[float, str]] = {}
         own = 0.0
@@ -236,6 +240,11 @@ class HybridRetriever:
                 # vectors of the new text beside BM25 of the old would rank neither right.
                 raise VectorsSkipped(f"entry {entry} is newer than the loaded chunks")
             if is_question and "questions" not in self.parts:
+                continue
+            if is_sentence(entry):
+                if "sentences" in self.parts:
+                    index = self._by_id[cid]
+                    best[index] = max(best.get(index, -1.0), SENTENCE_WEIGHT * sim)
                 continue
             index = self._by_id[cid]
             number, anchor = question_number(entry), ""
