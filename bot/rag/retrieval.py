@@ -162,10 +162,10 @@ class HybridRetriever:
         has_vectors = "vectors" in self.parts
         vector: list[tuple[int, float]] = []
         asked_similarity: dict[int, tuple[float, str]] = {}
-        own = 0.0
+        own = said = 0.0
         if has_vectors and self.chunks and query_terms:
             try:
-                vector, asked_similarity, own = self._vectors(query.text)
+                vector, asked_similarity, own, said = self._vectors(query.text)
             except VectorsSkipped:
                 has_vectors = False
         hits = self._fuse(lexical, asked, vector, asked_similarity)[:k]
@@ -175,6 +175,7 @@ class HybridRetriever:
             domain_words=reading.domain_words,
             top_bm25=self.bm25.best(query_terms),
             top_similarity=own,
+            top_sentence_similarity=said,
             top_question_similarity=max((s for s, _ in asked_similarity.values()), default=0.0),
             top_question_share=asked[0][1] if asked else 0.0,
             has_vectors=has_vectors,
@@ -224,15 +225,15 @@ class HybridRetriever:
 
     def _vectors(
         self, text: str
-    ) -> tuple[list[tuple[int, float]], dict[int, tuple[float, str]], float]:
+    ) -> tuple[list[tuple[int, float]], dict[int, tuple[float, str]], float, float]:
         """Chunks ranked by their nearest entry (the chunk, one of its questions or one of
         its sentences), each chunk's best question (similarity, answer snippet), and the
         best similarity of a chunk's own text (short questions score high on anything:
-        relevance uses it)."""
+        relevance uses it), and the best similarity of a sentence."""
         found = self._vector_search(text, min(12 * CANDIDATES, 12 * len(self.chunks)))
         best: dict[int, float] = {}
         by_question: dict[int, tuple[float, str]] = {}
-        own = 0.0
+        own = said = 0.0
         for entry, sim in found:
             cid, is_question = parent_id(entry)
             if cid not in self._by_id:
@@ -245,6 +246,7 @@ class HybridRetriever:
                 if "sentences" in self.parts:
                     index = self._by_id[cid]
                     best[index] = max(best.get(index, -1.0), SENTENCE_WEIGHT * sim)
+                    said = max(said, sim)
                 continue
             index = self._by_id[cid]
             number, anchor = question_number(entry), ""
@@ -258,7 +260,7 @@ class HybridRetriever:
             else:
                 own = max(own, sim)
         ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))[:CANDIDATES]
-        return ranked, by_question, own
+        return ranked, by_question, own, said
 
     def _anchor_of(self, index: int, number: int | None) -> str:
         anchors = self.chunks[index].anchors

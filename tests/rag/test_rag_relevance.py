@@ -97,3 +97,11 @@ def test_the_lexicon_tells_specific_topic_words_from_everyday_ones(
     lexicon: Lexicon, question: str, specific: int
 ) -> None:
     assert lexicon.read(question).specific_words == specific
+
+
+def test_one_close_sentence_lifts_the_floor_a_long_chunk_would_set() -> None:
+    # topic words and a strong lexical match, but the whole chunk's vector is far off:
+    # answered when one of its sentences is close in meaning, not otherwise
+    far = Evidence(4, 4, 2, 9.0, 0.2, top_sentence_similarity=0.2)
+    assert not is_relevant(far)
+    assert is_relevant(Evidence(4, 4, 2, 9.0, 0.2, top_sentence_similarity=0.55))
