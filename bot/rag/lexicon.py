@@ -95,6 +95,58 @@ def _term(word: str) -> str:
     return term(word.replace("-", ""))
 
 
+@dataclass
+class _Word:
+    """One word of a question as the lexicon reads it."""
+
+    text: str
+    content: bool  # carries meaning (not a stopword or a bare count)
+    known: bool = False
+    domain: bool = False
+    specific: bool = False
+    span: int | None = None  # start of the shorthand it belongs to ("fine tune")
+
+
+# Words that open a noun phrase: "fine-tune MY cover letter", "retrain THE parrot"
+_DETERMINERS = frozenset(
+    ["my", "the", "our", "a", "an", "your", "this", "that", "his", "her", "their", "its", "some"]
+)
+_PHRASE_WORDS = 3  # how far an object noun phrase is read
+
+
+def _everyday_senses(read: list[_Word]) -> None:
+    """Topic words used in their everyday sense stop counting as topic words.
+
+    - A topic word (or shorthand) followed by a determiner and a noun phrase whose head
+      the guide never uses acts on another subject: "fine-tune my cover letter",
+      "retrain the parrot". "Fine-tune our ticket classifier" keeps its sense: the guide
+      speaks of classifiers.
+    - A topic word with an everyday meaning right after a word the guide never uses is
+      that word's kind of thing: "chess training", "toy model".
+    """
+    for i, word in enumerate(read):
+        if not word.domain:
+            continue
+        end = i + 1
+        while end < len(read) and word.span is not None and read[end].span == word.span:
+            end += 1  # the rest of a shorthand: "fine tune"
+        if end < len(read) and read[end].text in _DETERMINERS:
+            phrase = []
+            for other in read[end + 1 : end + 1 + _PHRASE_WORDS]:
+                if not other.content:
+                    break
+                phrase.append(other)
+            if phrase and not phrase[-1].known:  # its head noun: "my cover LETTER"
+                for w in read[i:end]:
+                    w.domain = w.specific = False
+                continue
+        before = read[i - 1] if i else None
+        if word.specific or before is None or (word.span is not None and before.span == word.span):
+            continue
+        if before.content and not before.known:
+            word.domain = False
+
+
 class Lexicon:
     """Vocabulary, stems and topic terms of one set of chunk texts."""
 
@@ -122,19 +174,24 @@ class Lexicon:
         """Normalize a question and count its known and topic words."""
         query = normalize(question, self.typo_targets, self.known)
         spans = shorthand_spans(question)
-        content = known = domain = specific = 0
         position = 0
         lowered = question.lower()
+        read: list[_Word] = []  # every word in order; content words classified
         for word in words(question):
             start = lowered.find(word, position)
             position = max(position, start + len(word))
             if word in STOPWORDS or self._bare_count(word, lowered, start):
-                continue  # "is 200 examples enough": a count is no sign of another subject
+                # "is 200 examples enough": a count is no sign of another subject
+                read.append(_Word(word, content=False))
+                continue
             is_known, is_domain, is_specific = self._classify(word, start, spans, query.corrections)
-            content += 1
-            known += is_known
-            domain += is_domain
-            specific += is_specific
+            span = next((lo for lo, hi, _ in spans if lo <= start < hi), None)
+            read.append(_Word(word, True, is_known, is_domain, is_specific, span))
+        _everyday_senses(read)
+        content = sum(w.content for w in read)
+        known = sum(w.known for w in read)
+        domain = sum(w.domain for w in read)
+        specific = sum(w.specific for w in read)
         domain += len(figures(question) & self.figures)  # "$25", "8/10" as the guide has them
         return Reading(query, content, known, domain, specific)
 
