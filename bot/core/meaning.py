@@ -66,6 +66,24 @@ _NAMES_DECISION = re.compile(
     r"|in our shoes)\b",
     _I,
 )
+# "how many pairs should we gather" asks for an amount, not for our verdict
+_AMOUNT_SHOULD = re.compile(r"\bhow\s+(?:many|much|long|often)\b[^.?!;]*?\bshould\b", _I)
+
+
+def names_decision(text: str) -> bool:
+    """Whether the message asks outright for a recommendation (or puts an approach to
+    the team's own case); "should we" inside an amount question does not."""
+    if _FOR_US.search(text):
+        return True
+    amounts = [m.span() for m in _AMOUNT_SHOULD.finditer(text)]
+    return any(
+        not (
+            m.group(0).lower().startswith("should") and any(a <= m.start() < b for a, b in amounts)
+        )
+        for m in _NAMES_DECISION.finditer(text)
+    )
+
+
 _ASKS_FACT = re.compile(
     r"^(?:how (?:many|much|long|often|is|are|(?:do|does|can|would) (?:you|one|i|we|it|that|rag"
     r"|\w+ing))|what(?:'s| is| are| does| do)|whats|why|when|define|explain|is it true|any\b"
@@ -110,9 +128,19 @@ def states_slots(text: str) -> bool:
     return bool(found.slots) or found.examples_per_category is not None
 
 
+# "one" as a pronoun ("a good one", "which one") or an article ("one more thing") states no
+# number; "one in ten" and "one out of five" do
+_RATIO_AFTER_ONE = re.compile(r"\s+(?:in|out\s+of|of\s+every)\s+\w", _I)
+
+
 def names_numbers(text: str) -> bool:
     """Whether the message has a number in it, in digits or words."""
-    return bool(_NUMBER.search(text) or extract_numbers(text))
+    if _NUMBER.search(text):
+        return True
+    return any(
+        text[start:end].lower() != "one" or _RATIO_AFTER_ONE.match(text[end:])
+        for start, end, _ in extract_numbers(text)
+    )
 
 
 # A question after a lead-in: "we have 300 rows: is that enough", "tone is off - how do we fix it"
@@ -123,12 +151,21 @@ _LATER_QUESTION = re.compile(
 )
 
 
+# A question after a condition, unpunctuated: "if the vendor updates it do we retrain"
+_CONDITIONAL_QUESTION = re.compile(
+    r"^(?:if|say|suppose|assuming|once)\b.+?\b(?:do|does|can|could|is|are|will|would|should"
+    r"|how|what|why)\s+(?:we|i|you|it|they|our|my|the|that|this|these|those)\b",
+    _I,
+)
+
+
 def is_question(text: str) -> bool:
-    """Shaped like a question: a question mark, or a question word after any greeting
-    or after a lead-in clause ("we have 300 rows: is that enough")."""
-    if text.rstrip().endswith("?") or _QUESTION_START.match(_LEAD.sub("", text)):
+    """Shaped like a question: a question mark, or a question word after any greeting,
+    after a lead-in clause ("we have 300 rows: is that enough") or after a condition."""
+    body = _LEAD.sub("", text)
+    if text.rstrip().endswith("?") or _QUESTION_START.match(body):
         return True
-    return bool(_LATER_QUESTION.search(text))
+    return bool(_LATER_QUESTION.search(text) or _CONDITIONAL_QUESTION.match(body))
 
 
 def features(text: str, has_slots: bool) -> list[float]:
@@ -139,7 +176,7 @@ def features(text: str, has_slots: bool) -> list[float]:
     numbers = names_numbers(text)
     flags = (
         own,
-        bool(_NAMES_DECISION.search(text) or _FOR_US.search(text)),
+        names_decision(text),
         asks,
         bool(_ASKS_FACT.match(body)),
         has_slots and numbers,

@@ -146,6 +146,10 @@ _NOT_A_TASK_AFTER = re.compile(
 )
 
 
+# "tldr bot", "tl;dr feature": the word names the product after all
+_PRODUCT_AFTER = re.compile(r"\s+(?:bots?|features?|tools?|apps?|generators?|services?)\b", re.I)
+
+
 _FAILURES = r"(?:failures|errors|misses|mistakes|bad\s+\w+|wrong\s+\w+|failing\s+\w+|issues)\b"
 _DATA_WORDS = r"(?:examples|samples|data\s?set|training|test\s+set|eval|labels)\b"
 
@@ -154,6 +158,12 @@ def _no_task(text: str, match: re.Match[str]) -> bool:
     """Whether a task word is used for something else here."""
     word = match.group(0).lower()
     before, after = text[max(0, match.start() - 12) : match.start()], text[match.end() :]
+    if (
+        word.startswith("tl")
+        and not text[: match.start()].strip()
+        and not _PRODUCT_AFTER.match(after)
+    ):
+        return True  # "tldr what does a run cost": how to answer, not what the product does
     if word.startswith(("summar", "tl", "recap")):
         return bool(_NOT_A_TASK_AFTER.match(after) or re.search(r"\bin\s+$", before, re.I))
     if word.startswith(("classif", "categori", "triag")):

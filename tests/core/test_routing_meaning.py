@@ -74,6 +74,25 @@ FIRST_MESSAGES = [
         "our meeting notes miss every owner's name: better prompt or train?",
         DIALOGUE,
     ),
+    # "one" as a pronoun states no number; "tldr" says how to answer, not what we build
+    ("one-as-pronoun", "show me a vague extraction prompt next to a better one", ANSWER),
+    ("tldr-lead", "tldr what does a tuned model cost per million tokens vs the base model", ANSWER),
+    # an amount question keeps its "should we"; a condition may lead into a question
+    (
+        "amount-should",
+        "once we commit to training how many labelled pairs should we collect",
+        ANSWER_AND_OFFER,
+    ),
+    (
+        "condition-then-question",
+        "if the provider retires the base model do we lose our tuned one",
+        ANSWER_AND_OFFER,
+    ),
+    (
+        "condition-then-our-verdict",
+        "if our prompt stays under 80% should we fine tune the extractor",
+        DIALOGUE,
+    ),
 ]
 
 
