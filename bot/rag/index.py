@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 # Bump when chunking or metadata change: an index with another schema is rebuilt.
 SCHEMA = "advisor-chunks-5"  # 3: section questions as entries; 4: with anchors; 5: sentences
-_BATCH = 1024
+_BATCH = 2048  # entries per add: Chroma refuses batches over ~5k
 _PAGE = 1000  # entries per read: one big read needs more SQL variables than SQLite allows
 STAMP = "content"  # collection metadata: what the last ingest left indexed (see stamp())
 QUESTION = "question"  # metadata kind of a section question's entry
@@ -282,18 +282,32 @@ class ChunkIndex:
         file_hashes: dict[str, str],
         on_batch: Callable[[int], object] | None = None,
     ) -> None:
-        """Embed and store chunks, in batches (re-adding the same id is harmless)."""
-        for start in range(0, len(chunks), _BATCH):
-            batch = chunks[start : start + _BATCH]
-            entries = [e for c in batch for e in _entries(c, file_hashes[c.path])]
-            with unavailable_on_error(self.settings):
-                self.store.add_texts(
-                    [text for _, text, _ in entries],
-                    metadatas=[meta for _, _, meta in entries],
-                    ids=[eid for eid, _, _ in entries],
-                )
-            if on_batch is not None:
-                on_batch(len(batch))
+        """Embed and store chunks with their small entries, in batches of at most _BATCH
+        entries (Chroma refuses larger ones); re-adding the same id is harmless.
+        `on_batch` is told how many chunks each stored batch finished."""
+        entries: list[tuple[str, str, dict[str, str | int]]] = []
+        done = 0  # chunks whose entries are all in `entries`
+        for chunk in chunks:
+            entries += _entries(chunk, file_hashes[chunk.path])
+            done += 1
+            while len(entries) >= _BATCH:
+                self._store_entries(entries[:_BATCH])
+                entries = entries[_BATCH:]
+                if on_batch is not None and done:
+                    on_batch(done)
+                    done = 0
+        if entries:
+            self._store_entries(entries)
+        if on_batch is not None and done:
+            on_batch(done)
+
+    def _store_entries(self, entries: Sequence[tuple[str, str, dict[str, str | int]]]) -> None:
+        with unavailable_on_error(self.settings):
+            self.store.add_texts(
+                [text for _, text, _ in entries],
+                metadatas=[meta for _, _, meta in entries],
+                ids=[eid for eid, _, _ in entries],
+            )
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         """(entry id, cosine similarity) of the k nearest entries: chunks, section

@@ -130,6 +130,28 @@ def test_a_large_index_is_read_a_page_at_a_time(
     assert any(c.questions for c in whole)
 
 
+def test_entries_are_stored_in_batches_chroma_accepts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chunk brings its questions and sentences as entries of their own, so a batch of
+    chunks can hold more entries than Chroma takes at once (about 5k): batches are cut
+    by entries, and every entry still arrives."""
+    monkeypatch.setattr(index_module, "_BATCH", 7)
+    knowledge = KnowledgeBase(rag_settings(shipped_knowledge_dir(), tmp_path / "data"))
+    sizes: list[int] = []
+    store_entries = index_module.ChunkIndex._store_entries
+
+    def recording(self: index_module.ChunkIndex, entries: list[object]) -> None:
+        sizes.append(len(entries))
+        store_entries(self, entries)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(index_module.ChunkIndex, "_store_entries", recording)
+    report = knowledge.ingest()
+    assert max(sizes) <= 7 and len(sizes) > 10
+    assert sum(sizes) == knowledge.index.count() > report.chunks == len(knowledge.index.chunks())
+    assert not knowledge.answer("what does a fine-tuning run cost").abstained
+
+
 def test_section_questions_point_at_their_chunks_in_a_large_wiki() -> None:
     """Many team chunks beside the guide's questions: each question still counts for a
     chunk of its own section (sections are grouped once, not searched per question)."""
