@@ -216,13 +216,16 @@ class ChunkIndex:
                 collection.modify(metadata={**meta, STAMP: content})
             self._store = None  # langchain-chroma's handle caches the old metadata
 
-    def _rows(self, include: list[str]) -> Iterator[tuple[str, str, Any]]:
-        """(id, document or "", metadata) of every entry, read a page at a time."""
+    def _rows(
+        self, include: list[str], where: dict[str, Any] | None = None
+    ) -> Iterator[tuple[str, str, Any]]:
+        """(id, document or "", metadata) of every entry (that matches `where`), read a
+        page at a time."""
         offset = 0
         while True:
             with unavailable_on_error(self.settings):
                 page = self.store._collection.get(
-                    include=cast(Any, include), limit=_PAGE, offset=offset
+                    where=cast(Any, where), include=cast(Any, include), limit=_PAGE, offset=offset
                 )
             ids = page["ids"]
             if not ids:
@@ -253,11 +256,13 @@ class ChunkIndex:
 
     def manifest(self) -> dict[str, str]:
         """Indexed file -> the hash of the file's content when it was indexed."""
-        return {str(m["path"]): str(m["file_hash"]) for _, _, m in self._rows(["metadatas"])}
+        rows = self._rows(["metadatas"], where={"kind": "chunk"})  # every file has a chunk
+        return {str(m["path"]): str(m["file_hash"]) for _, _, m in rows}
 
     def chunks(self) -> list[Chunk]:
         """Every indexed chunk, in file and reading order."""
-        rows = list(self._rows(["documents", "metadatas"]))
+        # a chunk's sentences are in its own text: they are not read back
+        rows = list(self._rows(["documents", "metadatas"], where={"kind": {"$ne": SENTENCE}}))
         asked: dict[str, list[tuple[int, str, str]]] = {}
         for _, text, meta in rows:
             if meta.get("kind") == QUESTION:
