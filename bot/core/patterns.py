@@ -335,11 +335,16 @@ _QUAL = (
     r"(?:(?:hand|gold|human|expert|manually|manual)[\s-]?)?(?:labell?ed|annotated|tagged|curated|historical|past|training|gold(?:en)?"
     r"|graded|reviewed|verified)"
 )
+# "two training runs", "3 training rounds": counts of something other than data
+_NOT_DATA = (
+    r"(?:runs?|jobs?|rounds?|sessions?|epochs?|steps?|hours?|days?|weeks?|months?|years?"
+    r"|costs?|budgets?|times?|cycles?|iterations?|attempts?|passes?)\b"
+)
 _EX_NOUN = r"(?:examples?|samples?|pairs?|data\s?points?|records?|rows?|instances?)"
 _PER_CAT = r"(?P<per>\s*(?:per|for\s+each|each|a|/)\s*(?:class|category|label|intent|bucket)\b)?"
 EXAMPLES = _c(
     rf"{N}\s+(?:{_QUAL}\s+)?(?:[a-z/-]+\s+)??{_EX_NOUN}\b{_PER_CAT}",
-    rf"{N}\s+{_QUAL}\s+(?:[a-z-]+\s+)??[a-z]+\b{_PER_CAT}",
+    rf"{N}\s+{_QUAL}\s+(?!{_NOT_DATA})(?:[a-z-]+\s+)??(?!{_NOT_DATA})[a-z]+\b{_PER_CAT}",
     rf"{N}\s+[a-z]+\s+(?:that\s+are\s+|already\s+|we\s+)?(?:labell?ed|annotated|tagged)\b",
     rf"{N}\s+(?:hand[\s-]?)?(?:labell?ed|annotated)\b",
     rf"{N}\s+(?:[a-z]+\s+){{1,2}}(?:that\s+are\s+|already\s+|we\s+)?(?:labell?ed|annotated)\b",
