@@ -36,10 +36,13 @@ TEST_CASES = _c(
     r"|golden\s+set|hold[\s-]?out|test\s+suite)\b",
     # "120 test docs", "220 held-out emails"
     rf"{N}\s+(?:test|held[\s-]?out|eval(?:uation)?|hold[\s-]?out)\s+[a-z]+",
+    # "40 convos tested", "60 contracts evaluated"
+    rf"{N}\s+(?:[a-z-]+\s+)?[a-z]{{2,}}s\s+(?:tested|evaluated|checked|scored|graded)\b",
 )
 # After a success rate: "64% on 75 emails", "0.74 accuracy over 120 docs", "85% good on 40".
 ON_CASES = re.compile(
-    r"\s*(?:acc\w*|correct\w*|right|good|success\w*|pass\w*|f1|precision|recall"
+    r"\s*(?:of\s+(?:the\s+)?[a-z-]+\s+(?=(?:acc\w*|correct\w*|right|good)\b))?"
+    r"(?:acc\w*|correct\w*|right|good|success\w*|pass\w*|f1|precision|recall"
     r"|exact[\s-]match\w*|match\w*)?\s*"
     r"(?:of\s+(?:the\s+)?(?:time|cases)\s+)?"
     rf"(?:on|over|across|against|from)\s+(?:a\s+|an\s+|the\s+|our\s+|my\s+)?"
@@ -187,7 +190,8 @@ _CASES = (
 # "of the cases", "questions", "of our drafts"
 _OF_CASES = (
     rf"(?:(?:of\s+(?:the\s+|our\s+|all\s+)?)?{_CASES}\s+"
-    r"|of\s+(?:the\s+|our\s+|all\s+|its\s+)?(?:[a-z-]+\s+)?[a-z]{2,}s\s+)?"
+    r"|of\s+(?:the\s+|our\s+|all\s+|its\s+)?(?:[a-z-]+\s+)?[a-z]{2,}s\s+"
+    r"|(?:[a-z-]+\s+)?[a-z]{3,}s\s+(?=(?:are|were|come|came)\b))?"
 )
 _RIGHT = (
     r"(?:right|correct\w*|accura\w*|acc|f1|recall|precision|success\w*|pass\w*|work\w*|good|ok"
@@ -249,6 +253,8 @@ ITERATIONS = _c(
     rf"|reworked|iterate)\b[^.;!?\n]{{0,30}}?{N}\s+times\b",
     rf"\b(?:iterations?|rounds?|attempts?|prompt\s+versions?)\s*(?::|=|so\s+far:?)\s*{N}",
     rf"\bprompts?\s*(?::|=)\s*{N}(?=\s+(?:so\s+far|tried|versions?)|\s*$)",
+    # "we're on prompt v6", "system prompt v3": the version number is the count so far
+    r"\b(?:on|at|using|is|it'?s)\s+(?:(?:the|our|my)\s+)?(?:system\s+)?prompt\s+v\.?\s?(?P<n>\d{1,3})\b",
 )
 # "the 4th version", "third draft of the prompt": that many prompt versions so far.
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
@@ -320,8 +326,9 @@ SHARE_WORD = re.compile(
 )
 # "250 cases: 183 correct": a count of right answers, a rate once the cases are known
 COUNT_RIGHT = re.compile(
-    rf"{N}\s+(?:of\s+them\s+)?(?:are\s+|were\s+|came\s+out\s+|come\s+out\s+)?"
-    r"(?:correct|right|pass(?:ed)?|ok)\b",
+    rf"{N}\s+(?:of\s+them\s+)?(?:are\s+|were\s+|came\s+out\s+|come\s+out\s+"
+    r"|(?:parse[sd]?|work(?:s|ed)?|look(?:s|ed)?|went|go(?:es)?|turn(?:s|ed)?\s+out)\s+)?"
+    r"(?:correct(?:ly)?|right|pass(?:ed)?|ok|okay|good|fine|usable|valid)\b",
     re.I,
 )
 # After a number: a noun says what it counts, so it is no loose count to offer
@@ -333,7 +340,7 @@ BINARY = re.compile(r"\bbinary\b|\byes\s*/\s*no\s+classif", _I)
 
 _QUAL = (
     r"(?:(?:hand|gold|human|expert|manually|manual)[\s-]?)?(?:labell?ed|annotated|tagged|curated|historical|past|training|gold(?:en)?"
-    r"|graded|reviewed|verified)"
+    r"|graded|reviewed|verified|(?:[a-z]+-)?corrected)"
 )
 # "two training runs", "3 training rounds": counts of something other than data
 _NOT_DATA = (
@@ -345,7 +352,8 @@ _PER_CAT = r"(?P<per>\s*(?:per|for\s+each|each|a|/)\s*(?:class|category|label|in
 EXAMPLES = _c(
     rf"{N}\s+(?:{_QUAL}\s+)?(?:[a-z/-]+\s+)??{_EX_NOUN}\b{_PER_CAT}",
     rf"{N}\s+{_QUAL}\s+(?!{_NOT_DATA})(?:[a-z-]+\s+)??(?!{_NOT_DATA})[a-z]+\b{_PER_CAT}",
-    rf"{N}\s+[a-z]+\s+(?:that\s+are\s+|already\s+|we\s+)?(?:labell?ed|annotated|tagged)\b",
+    rf"{N}\s+[a-z]+\s+(?:that\s+are\s+|already\s+|we\s+|(?:our|the|my)\s+[a-z]+\s+)?"
+    r"(?:labell?ed|annotated|tagged)\b",
     rf"{N}\s+(?:hand[\s-]?)?(?:labell?ed|annotated)\b",
     rf"{N}\s+(?:[a-z]+\s+){{1,2}}(?:that\s+are\s+|already\s+|we\s+)?(?:labell?ed|annotated)\b",
     rf"\b(?:labell?ed|training|annotated)\s+(?:data(?:set)?|examples|set|pairs)\s*"

@@ -28,7 +28,10 @@ def fractions(scan: Scan) -> None:
         if found and _earlier(scan, found, m.span(), m.span("n"), m.span("d")):
             continue
         if found:
-            scan.put(found[0], found[1], m.span(), m.span("n"), m.span("d"))
+            claims = [m.span("n"), m.span("d")]
+            if scan.out.slots.get("test_cases") == as_count(den) and not scan.free(m.span("d")):
+                claims.pop()  # "14 out of 20 test scenarios": the 20 is both, no conflict
+            scan.put(found[0], found[1], m.span(), *claims)
             _cases_after(scan, found[0], m.end())  # "3 out of 5 on the 25 we tried": 25
             # "3 of every 4" is a ratio; "3.5/5", "4/5 on average" are ratings, not cases
             # "1/3 of the outputs" is a share of them, not a count of cases
