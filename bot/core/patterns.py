@@ -383,6 +383,13 @@ FAILURE_TALK = re.compile(
     _I,
 )
 
+# Failures said to repeat one pattern are not random slips: "always the same mistake"
+PATTERNED_FAILURE = re.compile(
+    r"\bsame\s+(?:mistake|error|way|thing|confusion|problem|kind|pattern)s?\b"
+    r"|\b(?:always|every\s+time)\s+(?:the\s+same|confus\w*|mix\w*)",
+    _I,
+)
+
 # A translation by meaning must say it moves text to, from or between languages.
 BETWEEN_LANGUAGES = re.compile(
     rf"\b(?:into|to|from)\s+(?:{'|'.join(LANGUAGES)})\b|\b(?:languages|multilingual|bilingual"

@@ -259,3 +259,15 @@ def test_a_wished_for_share_is_the_target(text: str, rate: float) -> None:
 def test_a_reached_share_is_no_target(text: str, rate: float) -> None:
     found = extract(text).slots
     assert (found.get("success_rate"), found.get("target_success_rate")) == (rate, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sorting claims into 6 buckets. when it is wrong it is always the same mistake",
+        "grading essays into 5 bands; when it slips it is the same mistake every time",
+        "routing emails to 4 teams, 80% right, the misses are nearly always the same confusion",
+    ],
+)
+def test_failures_that_repeat_one_pattern_are_not_random(text: str) -> None:
+    assert extract(text).slots.get("failure_cause") != "random"
