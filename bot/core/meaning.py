@@ -54,13 +54,15 @@ Reader = Callable[[str, bool], Reading]
 _I = re.IGNORECASE
 # The team speaking about itself: "we", "our bot", "for us", "my team".
 _OWN = re.compile(
-    r"\b(?:we|we'?re|we'?ve|we'?d|our|ours|us|my\s+(?:\w+\s+)?(?:team|company|bot|app|feature|model|"
+    r"\b(?:we|we'?re|we'?ve|we'?d|our|ours|(?<!\bthe\s)(?<!\beu\s)(?<!\bvs\s)(?<!\bor\s)us"
+    r"(?![\s-](?:teams?|companies|firms|market|customers|law|based|and\s+eu|or\s+eu|vs)\b)"
+    r"|my\s+(?:\w+\s+)?(?:team|company|bot|app|feature|model|"
     r"classifier|product|data|use\s*case|project|pipeline))\b",
     _I,
 )
 # Asking outright for a recommendation, whoever it is for.
 _NAMES_DECISION = re.compile(
-    r"\b(?:decide|deciding|recommend\w*|advi[sc]e|suggest|choose|pick|your call|suits?"
+    r"\b(?:decide|deciding|recommend\w*|(?<!\bthe\s)advi[sc]e|suggest|choose|pick|your call|suits?"
     r"|which (?:approach|option|path|one|way)"
     r"|should (?:i|we|our|my)|what next|the way to go|right (?:call|move|choice)|makes? sense"
     r"|in our shoes)\b",

@@ -88,6 +88,13 @@ FIRST_MESSAGES = [
         "if the provider retires the base model do we lose our tuned one",
         ANSWER_AND_OFFER,
     ),
+    # "us" the country and "the advice" the guide gives are not the team asking for ours
+    (
+        "us-the-country",
+        "is prompting still the default for us and eu companies, or does that change in asia?",
+        ANSWER,
+    ),
+    ("the-advice", "does the advice differ for teams in the us?", ANSWER),
     (
         "condition-then-our-verdict",
         "if our prompt stays under 80% should we fine tune the extractor",
