@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import cast
 
 import pytest
+from hand_clock import Clock
 from rag_support import rag_settings
 
 from bot.core.ports import KnowledgeUnavailable
@@ -35,16 +36,6 @@ def reprice(docs: Path) -> None:
     """What a team does: edit a page, then run `advisor ingest`."""
     page = docs / "fine-tuning.md"
     page.write_text(page.read_text().replace(OLD, NEW))
-
-
-class Clock:
-    """time.monotonic for the knowledge module, moved by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture

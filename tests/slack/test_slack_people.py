@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 import pytest
 from fake_slack import FakeSlack
+from hand_clock import Clock
 from slack_sdk import WebClient
 
 from bot.core.records import build_record
@@ -25,14 +26,6 @@ from bot.slack.poster import build_client
 from bot.slack.record_blocks import record_message
 
 ANA, RAJ, LEE = "UANA0001", "URAJ0002", "ULEE0003"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 @pytest.fixture
