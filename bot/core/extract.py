@@ -229,7 +229,7 @@ def _by_meaning(scan: Scan, slot: str) -> None:
         if slot != "task" or r.label != "translation" or _between_languages(scan, r)
     ]
     if slot == "failure_cause" and p.PATTERNED_FAILURE.search(scan.text):
-        found = [r for r in found if r.label != "random"]  # "always the same mistake"
+        found = [r for r in found if r.label != "random"]  # "the same error every time"
     cause_span = scan.out.spans.get("failure_cause") if slot == "task" else None
     for reading in found:
         complains = _complains(scan, reading)

@@ -52,7 +52,8 @@ class Reading:
 Reader = Callable[[str, bool], Reading]
 
 _I = re.IGNORECASE
-# The team speaking about itself: "we", "our bot", "for us", "my team".
+# The team speaking about itself: "we", "our bot", "for us", "my team"; not "us" the
+# country ("in the us", "us companies").
 _OWN = re.compile(
     r"\b(?:we|we'?re|we'?ve|we'?d|our|ours|(?<!\bthe\s)(?<!\beu\s)(?<!\bvs\s)(?<!\bor\s)us"
     r"(?![\s-](?:teams?|companies|firms|market|customers|law|based|and\s+eu|or\s+eu|vs)\b)"
@@ -68,7 +69,7 @@ _NAMES_DECISION = re.compile(
     r"|in our shoes)\b",
     _I,
 )
-# "how many pairs should we gather" asks for an amount, not for our verdict
+# "how much data should we set aside" asks for an amount, not for our verdict
 _AMOUNT_SHOULD = re.compile(r"\bhow\s+(?:many|much|long|often)\b[^.?!;]*?\bshould\b", _I)
 
 
@@ -130,7 +131,7 @@ def states_slots(text: str) -> bool:
     return bool(found.slots) or found.examples_per_category is not None
 
 
-# "one" as a pronoun ("a good one", "which one") or an article ("one more thing") states no
+# "one" as a pronoun ("a better one", "which one") or an article ("one more thing") states no
 # number; "one in ten" and "one out of five" do
 _RATIO_AFTER_ONE = re.compile(r"\s+(?:in|out\s+of|of\s+every)\s+\w", _I)
 

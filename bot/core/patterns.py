@@ -36,12 +36,12 @@ TEST_CASES = _c(
     r"|golden\s+set|hold[\s-]?out|test\s+suite)\b",
     # "120 test docs", "220 held-out emails"
     rf"{N}\s+(?:test|held[\s-]?out|eval(?:uation)?|hold[\s-]?out)\s+[a-z]+",
-    # "40 convos tested", "60 contracts evaluated"
+    # "30 invoices graded", "60 contracts evaluated"
     rf"{N}\s+(?:[a-z-]+\s+)?[a-z]{{2,}}s\s+(?:tested|evaluated|checked|scored|graded)\b",
 )
 # After a success rate: "64% on 75 emails", "0.74 accuracy over 120 docs", "85% good on 40".
 ON_CASES = re.compile(
-    r"\s*(?:of\s+(?:the\s+)?[a-z-]+\s+(?=(?:acc\w*|correct\w*|right|good)\b))?"
+    r"\s*(?:of\s+(?:the\s+)?(?:[a-z-]+\s+){1,2}(?=(?:acc\w*|correct\w*|right|good)\b))?"
     r"(?:acc\w*|correct\w*|right|good|success\w*|pass\w*|f1|precision|recall"
     r"|exact[\s-]match\w*|match\w*)?\s*"
     r"(?:of\s+(?:the\s+)?(?:time|cases)\s+)?"
@@ -253,7 +253,7 @@ ITERATIONS = _c(
     rf"|reworked|iterate)\b[^.;!?\n]{{0,30}}?{N}\s+times\b",
     rf"\b(?:iterations?|rounds?|attempts?|prompt\s+versions?)\s*(?::|=|so\s+far:?)\s*{N}",
     rf"\bprompts?\s*(?::|=)\s*{N}(?=\s+(?:so\s+far|tried|versions?)|\s*$)",
-    # "we're on prompt v6", "system prompt v3": the version number is the count so far
+    # "currently using system prompt v5": the version number is the count so far
     r"\b(?:on|at|using|is|it'?s)\s+(?:(?:the|our|my)\s+)?(?:system\s+)?prompt\s+v\.?\s?(?P<n>\d{1,3})\b",
 )
 # "the 4th version", "third draft of the prompt": that many prompt versions so far.
@@ -383,9 +383,9 @@ FAILURE_TALK = re.compile(
     _I,
 )
 
-# Failures said to repeat one pattern are not random slips: "always the same mistake"
+# Failures said to repeat one pattern are not random slips: "the same error every time"
 PATTERNED_FAILURE = re.compile(
-    r"\bsame\s+(?:mistake|error|way|thing|confusion|problem|kind|pattern)s?\b"
+    r"\b(?:same|identical)\s+(?:mistake|error|slip|way|thing|confusion|problem|kind|pattern)s?\b"
     r"|\b(?:always|every\s+time)\s+(?:the\s+same|confus\w*|mix\w*)",
     _I,
 )

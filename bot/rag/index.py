@@ -243,16 +243,7 @@ class ChunkIndex:
 
     def chunk_count(self) -> int:
         """How many chunks are indexed (not counting their small entries)."""
-        total, offset = 0, 0
-        while True:
-            with unavailable_on_error(self.settings):
-                page = self.store._collection.get(
-                    where={"kind": "chunk"}, include=[], limit=_PAGE, offset=offset
-                )
-            total += len(page["ids"])
-            if len(page["ids"]) < _PAGE:
-                return total
-            offset += _PAGE
+        return sum(1 for _ in self._rows([], where={"kind": "chunk"}))
 
     def manifest(self) -> dict[str, str]:
         """Indexed file -> the hash of the file's content when it was indexed."""

@@ -45,8 +45,8 @@ GENERIC_WORDS = _word_set(
 )
 
 
-# Topic words with an everyday meaning at work ("training schedule", "car model",
-# "parking token"): they make a question about the guide only next to a word the
+# Topic words with an everyday meaning at work ("training rota", "toy model",
+# "tram token"): they make a question about the guide only next to a word the
 # guide uses or a specific topic word ("prompt", "rag", "fine-tuning").
 EVERYDAY_TOPIC_WORDS = _word_set(
     """

@@ -21,7 +21,7 @@ FLOOR_SIMILARITY = 0.24  # below this, a lexical match is a coincidence of words
 # (plateau 0.35-0.45 on dev: +3 answers, no off-topic question answered)
 SENTENCE_FLOOR_SIMILARITY = 0.4
 # Words the guide never uses are the best sign of another subject ("fine tune my
-# resume", "token for the parking garage"): with one, the question must also be
+# cover letter", "a token for the tram"): with one, the question must also be
 # close in meaning to a chunk or a section question; with two or more, very close.
 # Calibrated on dev off-topic questions that share topic words (off200+).
 UNKNOWN_SIMILARITY = 0.5

@@ -161,23 +161,23 @@ PHRASINGS: list[tuple[str, str, str | None, dict[str, Any]]] = [
     # counts of right answers and of what was tested, in the order people say them
     (
         "tested-then-good",
-        "30 invoices tested, 21 good",
+        "30 invoices graded by hand, 21 good",
         None,
         {"test_cases": 30, "success_rate": 0.7},
     ),
     (
         "out-of-then-cases",
-        "9 out of 12 test prompts come out correct",
+        "9 out of 12 test dialogues are right",
         None,
         {"test_cases": 12, "success_rate": 0.75},
     ),
     (
         "share-of-fields",
-        "it gets 80% of fields right across 50 forms",
+        "about 80% of line items correct over 50 invoices",
         None,
         {"success_rate": 0.8, "test_cases": 50},
     ),
-    ("prompt-version", "we're on prompt v5 now", None, {"prompt_iterations": 5}),
+    ("prompt-version", "currently using system prompt v5", None, {"prompt_iterations": 5}),
     (
         "tagged-by-people",
         "we have 800 emails our agents tagged",

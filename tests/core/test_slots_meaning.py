@@ -264,9 +264,10 @@ def test_a_reached_share_is_no_target(text: str, rate: float) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "sorting claims into 6 buckets. when it is wrong it is always the same mistake",
-        "grading essays into 5 bands; when it slips it is the same mistake every time",
-        "routing emails to 4 teams, 80% right, the misses are nearly always the same confusion",
+        # each read as random slips before
+        "sorting claims into 6 buckets, and when it is wrong it is always one identical error",
+        "sorting claims into 6 buckets and it repeats the same error every time",
+        "routing emails to 4 teams, and each miss is the same confusion between two of them",
     ],
 )
 def test_failures_that_repeat_one_pattern_are_not_random(text: str) -> None:
