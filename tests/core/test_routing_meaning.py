@@ -80,7 +80,7 @@ FIRST_MESSAGES = [
     # an amount question keeps its "should we"; a condition may lead into a question
     (
         "amount-should",
-        "once we commit to training how many labelled pairs should we collect",
+        "once we commit to a custom model how many annotated examples should we prepare",
         ANSWER_AND_OFFER,
     ),
     (
@@ -94,7 +94,7 @@ FIRST_MESSAGES = [
         "is prompting still the default for us and eu companies, or does that change in asia?",
         ANSWER,
     ),
-    ("the-advice", "does the advice differ for teams in the us?", ANSWER),
+    ("the-advice", "is the advice any different for companies based in the us?", ANSWER),
     (
         "condition-then-our-verdict",
         "if our prompt stays under 80% should we fine tune the extractor",
