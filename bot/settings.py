@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-EmbeddingBackend = Literal["wordllama", "sentence-transformers", "openai"]
+EmbeddingBackend = Literal["wordllama", "minilm", "sentence-transformers", "openai"]
 
 
 def shipped_knowledge_dir() -> Path:

