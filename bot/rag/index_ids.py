@@ -34,5 +34,11 @@ def question_number(entry_id: str) -> int | None:
     return int(number) if mark and number.isdigit() else None
 
 
+def sentence_number(entry_id: str) -> int | None:
+    """Which of its chunk's sentences an entry is (None for any other entry)."""
+    _, mark, number = entry_id.partition(SENTENCE_MARK)
+    return int(number) if mark and number.isdigit() else None
+
+
 def _chunk_of(entry_id: str) -> str:
     return entry_id.partition(SENTENCE_MARK)[0]

@@ -24,10 +24,13 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from bot.core.ports import Answer, KnowledgeUnavailable, Source
+from bot.rag.embeddings import embedding_id
 from bot.rag.extractive import ANSWER_CHARS, Sentence, compose, select
 from bot.rag.ingest import IngestError, IngestReport, ingest
 from bot.rag.llm import LlmWriter
 from bot.rag.parts import split_parts
+from bot.rag.ranker import SentenceRanker, load_ranker
+from bot.rag.relevance import calibration_for
 from bot.rag.retrieval import PARTS, Hit, HybridRetriever, Retrieval, VectorsSkipped
 from bot.settings import Settings
 
@@ -83,6 +86,11 @@ class KnowledgeBase:
         self._lock = threading.Lock()
         self._looking = threading.Lock()  # held while looking at the fingerprint or reloading
         self._searches = _Searches()
+        # the learned sentence ranker, when one was fitted for this embedding and the
+        # vector search (whose similarities it reads) is in use
+        embedding = embedding_id(settings.embedding_backend, settings.embedding_model)
+        wanted = {"vectors", "sentences"} <= parts
+        self._ranker: SentenceRanker | None = load_ranker(embedding) if wanted else None
 
     # -- loading -------------------------------------------------------------------------
 
@@ -116,7 +124,12 @@ class KnowledgeBase:
     def _build(self, fingerprint: str) -> HybridRetriever:
         """The retriever over every indexed chunk; `fingerprint` was read before them, so
         that an ingest finishing meanwhile is noticed at the next look."""
-        retriever = HybridRetriever(self.index.chunks(), self._search, self.parts)
+        retriever = HybridRetriever(
+            self.index.chunks(),
+            self._search,
+            self.parts,
+            calibration_for(self.settings.embedding_backend),
+        )
         self._fingerprint, self._checked = fingerprint, time.monotonic()
         _give_back_memory()
         return retriever
@@ -284,6 +297,7 @@ class KnowledgeBase:
                 retriever.bm25.idf,
                 max_chars=budget,
                 max_sections=1,
+                ranker=self._ranker if retrieval.evidence.has_vectors else None,
             )
             if not picked:
                 return None
@@ -312,6 +326,7 @@ class KnowledgeBase:
             retrieval.hits,
             retriever.bm25.idf,
             max_sections=2 if retrieval.relevant else 1,  # a closest match: its one section
+            ranker=self._ranker if retrieval.evidence.has_vectors else None,
         )
         if not chosen:
             return None

@@ -12,14 +12,14 @@ relevance test decides whether the knowledge base covers it at all.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from bot.rag.bm25 import BM25
 from bot.rag.chunking import Chunk
-from bot.rag.index_ids import is_sentence, parent_id, question_number
+from bot.rag.index_ids import is_sentence, parent_id, question_number, sentence_number
 from bot.rag.lexicon import Lexicon
 from bot.rag.query import NormalizedQuery
-from bot.rag.relevance import Evidence, is_relevant, is_weak_match
+from bot.rag.relevance import Calibration, Evidence, is_relevant, is_weak_match
 from bot.rag.text import STOPWORDS, folded, terms, words
 
 # (question text, k) -> [(chunk id, cosine similarity)], best first
@@ -58,6 +58,13 @@ class Hit:
     asked_similarity: float = 0.0  # best cosine similarity of one of its questions
     anchor: str = ""  # the matched question's answer snippet, if it names one
     anchor_match: float = 0.0  # how closely that question matched (word share or similarity)
+    # What the vector search saw of this chunk, for the sentence ranker: each sentence's
+    # similarity by position, the chunk's own text's, and each anchored question's
+    # (answer snippet, similarity). Entries the search did not return are absent.
+    said: tuple[tuple[int, float], ...] = ()
+    own_similarity: float | None = None
+    anchored: tuple[tuple[str, float], ...] = ()
+    floor: float = 0.0  # the farthest returned entry's similarity: an absent one is below it
 
     @property
     def by_question(self) -> bool:
@@ -88,6 +95,26 @@ class Retrieval:
         return bool(self.hits) and is_weak_match(self.evidence)
 
 
+@dataclass
+class _Seen:
+    """What one vector search returned, per chunk index (see `Hit.said`)."""
+
+    floor: float = 0.0
+    said: dict[int, list[tuple[int, float]]] = field(default_factory=dict)
+    own: dict[int, float] = field(default_factory=dict)
+    anchored: dict[int, list[tuple[str, float]]] = field(default_factory=dict)
+
+    def on(self, hit: Hit, index: int) -> Hit:
+        """The hit with what the search saw of its chunk."""
+        return replace(
+            hit,
+            said=tuple(self.said.get(index, ())),
+            own_similarity=self.own.get(index),
+            anchored=tuple(self.anchored.get(index, ())),
+            floor=self.floor,
+        )
+
+
 def chunk_terms(chunk: Chunk) -> list[str]:
     """Index terms of a chunk; its heading path counts twice (it says what it is about)."""
     return terms(chunk.text) + terms(chunk.heading_path)
@@ -101,8 +128,10 @@ class HybridRetriever:
         chunks: Sequence[Chunk],
         vector_search: VectorSearch,
         parts: frozenset[str] = PARTS,
+        calibration: Calibration | None = None,
     ) -> None:
         self.chunks = list(chunks)
+        self.calibration = calibration or Calibration()  # the embedding's similarity bars
         self.parts = parts
         self._by_id = {c.id: i for i, c in enumerate(self.chunks)}
         self._vector_search = vector_search
@@ -163,12 +192,16 @@ class HybridRetriever:
         vector: list[tuple[int, float]] = []
         asked_similarity: dict[int, tuple[float, str]] = {}
         own = said = 0.0
+        seen = _Seen()
         if has_vectors and self.chunks and query_terms:
             try:
-                vector, asked_similarity, own, said = self._vectors(query.text)
+                vector, asked_similarity, own, said, seen = self._vectors(query.text)
             except VectorsSkipped:
                 has_vectors = False
-        hits = self._fuse(lexical, asked, vector, asked_similarity)[:k]
+        hits = [
+            seen.on(hit, self._by_id[hit.chunk.id])
+            for hit in self._fuse(lexical, asked, vector, asked_similarity)[:k]
+        ]
         evidence = Evidence(
             content_words=reading.content_words,
             known_words=reading.known_words,
@@ -180,6 +213,7 @@ class HybridRetriever:
             top_question_share=asked[0][1] if asked else 0.0,
             has_vectors=has_vectors,
             specific_words=reading.specific_words,
+            calibration=self.calibration,
         )
         return Retrieval(question, query, query_terms, weights, hits, evidence)
 
@@ -225,15 +259,17 @@ class HybridRetriever:
 
     def _vectors(
         self, text: str
-    ) -> tuple[list[tuple[int, float]], dict[int, tuple[float, str]], float, float]:
+    ) -> tuple[list[tuple[int, float]], dict[int, tuple[float, str]], float, float, _Seen]:
         """Chunks ranked by their nearest entry (the chunk, one of its questions or one of
         its sentences), each chunk's best question (similarity, answer snippet), and the
         best similarity of a chunk's own text (short questions score high on anything:
-        relevance uses it), and the best similarity of a sentence."""
+        relevance uses it), the best similarity of a sentence, and what was seen of each
+        chunk (for the sentence ranker)."""
         found = self._vector_search(text, min(12 * CANDIDATES, 12 * len(self.chunks)))
         best: dict[int, float] = {}
         by_question: dict[int, tuple[float, str]] = {}
         own = said = 0.0
+        seen = _Seen(floor=min((sim for _, sim in found), default=0.0))
         for entry, sim in found:
             cid, is_question = parent_id(entry)
             if cid not in self._by_id:
@@ -247,6 +283,9 @@ class HybridRetriever:
                     index = self._by_id[cid]
                     best[index] = max(best.get(index, -1.0), SENTENCE_WEIGHT * sim)
                     said = max(said, sim)
+                    position = sentence_number(entry)
+                    if position is not None:
+                        seen.said.setdefault(index, []).append((position, sim))
                 continue
             index = self._by_id[cid]
             number, anchor = question_number(entry), ""
@@ -257,10 +296,13 @@ class HybridRetriever:
             if is_question:
                 if sim > by_question.get(index, (-1.0, ""))[0]:
                     by_question[index] = (sim, anchor)
+                if anchor:
+                    seen.anchored.setdefault(index, []).append((anchor, sim))
             else:
                 own = max(own, sim)
+                seen.own[index] = sim
         ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))[:CANDIDATES]
-        return ranked, by_question, own, said
+        return ranked, by_question, own, said, seen
 
     def _anchor_of(self, index: int, number: int | None) -> str:
         anchors = self.chunks[index].anchors

@@ -36,9 +36,17 @@ def fixture_kb(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
 
 @pytest.fixture(scope="session")
 def shipped(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
-    """One knowledge base over the shipped guide, loaded once for read-only tests."""
+    """One knowledge base over the shipped guide with the default embedding, loaded once."""
     root = Path(__file__).resolve().parents[2]
-    knowledge = KnowledgeBase(rag_settings(root / "knowledge", tmp_path_factory.mktemp("kb")))
+    # the product's defaults (MiniLM, six hits): what users get
+    knowledge = KnowledgeBase(
+        rag_settings(
+            root / "knowledge",
+            tmp_path_factory.mktemp("kb"),
+            embedding_backend="minilm",
+            retrieval_k=6,
+        )
+    )
     knowledge.load()
     return knowledge
 

@@ -139,3 +139,25 @@ def test_unreadable_zip_says_how_to_fix(tmp_path: Path) -> None:
     broken.write_bytes(b"not a zip")
     with pytest.raises(EmbeddingUnavailable, match="EMBEDDING_BACKEND=wordllama"):
         minilm.read_model(broken)
+
+
+def test_minilm_is_the_default_when_its_weights_are_installed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bot.settings import Settings
+
+    monkeypatch.delenv("EMBEDDING_BACKEND", raising=False)
+    assert Settings(_env_file=None).embedding_backend == "minilm"  # type: ignore[call-arg]
+
+
+def test_without_the_weights_the_default_falls_back_to_wordllama(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import bot.settings as settings_module
+
+    monkeypatch.setattr(settings_module, "_minilm_installed", lambda: False)
+    monkeypatch.delenv("EMBEDDING_BACKEND", raising=False)
+    fallback = settings_module.Settings(_env_file=None)  # type: ignore[call-arg]
+    chosen = settings_module.Settings(_env_file=None, embedding_backend="minilm")  # type: ignore[call-arg]
+    assert fallback.embedding_backend == "wordllama"
+    assert chosen.embedding_backend == "minilm"  # chosen explicitly: never swapped

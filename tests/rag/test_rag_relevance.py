@@ -105,3 +105,14 @@ def test_one_close_sentence_lifts_the_floor_a_long_chunk_would_set() -> None:
     far = Evidence(4, 4, 2, 9.0, 0.2, top_sentence_similarity=0.2)
     assert not is_relevant(far)
     assert is_relevant(Evidence(4, 4, 2, 9.0, 0.2, top_sentence_similarity=0.55))
+
+
+def test_minilm_needs_a_nearer_chunk_than_wordllama_before_shared_words_count() -> None:
+    """MiniLM puts unrelated text nearer: a chunk at 0.28 is far for it, not for WordLlama."""
+    from bot.rag.relevance import calibration_for
+
+    def seen(backend: str) -> Evidence:
+        return Evidence(4, 4, 1, 6.0, 0.28, calibration=calibration_for(backend))
+
+    assert is_relevant(seen("wordllama"))
+    assert not is_relevant(seen("minilm"))
