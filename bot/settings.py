@@ -28,7 +28,7 @@ def user_data_dir() -> Path:
     return (Path(base) if base else Path.home() / ".local" / "share") / "advisor"
 
 
-def _minilm_installed() -> bool:
+def minilm_installed() -> bool:
     """True when the MiniLM weights package is importable (found, not imported)."""
     try:
         return importlib.util.find_spec("all_minilm_l6_v2") is not None
@@ -117,7 +117,7 @@ class Settings(BaseSettings):
         (its metadata pulls in torch): without it, the default is the bundled WordLlama,
         with one warning. A backend set explicitly is never swapped."""
         chosen = "embedding_backend" in self.model_fields_set
-        if self.embedding_backend == "minilm" and not chosen and not _minilm_installed():
+        if self.embedding_backend == "minilm" and not chosen and not minilm_installed():
             _warn_fallback_once()
             self.embedding_backend = "wordllama"
         return self

@@ -180,3 +180,16 @@ def default_encoder() -> Encoder:
     from bot.rag.embeddings import load_embeddings  # numpy model from the installed wheel
 
     return RememberingEncoder(load_embeddings("wordllama", None))
+
+
+@lru_cache(maxsize=1)
+def sentence_encoder() -> Encoder | None:
+    """The small transformer (MiniLM) when its weights are installed, else None: its
+    vector reads a whole message's meaning, where WordLlama's mostly hears the topic."""
+    from bot.settings import minilm_installed
+
+    if not minilm_installed():
+        return None
+    from bot.rag.embeddings import load_embeddings
+
+    return RememberingEncoder(load_embeddings("minilm", None))

@@ -143,3 +143,24 @@ def test_later_messages_keep_the_dialogue_going(
     text: str, where: dict[str, bool], intent: Intent
 ) -> None:
     assert route(text, has_slots=states_slots(text), **where) is intent
+
+
+def test_without_the_minilm_weights_the_reader_still_routes_by_examples_and_features() -> None:
+    """The sentence embedding is an extra: a plain `pip install` (no weights) still routes."""
+    from bot.core.meaning import Asks, MeaningReader, intent_examples
+    from bot.core.nearest import default_encoder
+
+    reader = MeaningReader(intent_examples(), default_encoder(), sentence_encoder=None)
+    assert reader("how many examples do i need to fine-tune", False).asks is Asks.question
+    assert reader("should we fine-tune our ticket classifier?", False).asks is Asks.decide
+
+
+def test_with_minilm_the_message_vector_is_part_of_what_the_reader_weighs() -> None:
+    from bot.core import meaning
+    from bot.core.meaning import ASKS, features
+    from bot.core.nearest import sentence_encoder
+
+    reader = meaning._default_reader()
+    assert reader.sentence_encoder is sentence_encoder() is not None
+    plain = len(ASKS) - 1 + len(features("x", False))
+    assert reader.model.weights.shape[0] == plain + 384  # MiniLM's dimensions

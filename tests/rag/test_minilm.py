@@ -155,7 +155,7 @@ def test_without_the_weights_the_default_falls_back_to_wordllama(
 ) -> None:
     import bot.settings as settings_module
 
-    monkeypatch.setattr(settings_module, "_minilm_installed", lambda: False)
+    monkeypatch.setattr(settings_module, "minilm_installed", lambda: False)
     monkeypatch.delenv("EMBEDDING_BACKEND", raising=False)
     fallback = settings_module.Settings(_env_file=None)  # type: ignore[call-arg]
     chosen = settings_module.Settings(_env_file=None, embedding_backend="minilm")  # type: ignore[call-arg]
