@@ -24,7 +24,7 @@ import numpy as np
 
 DEFAULT_K = 7
 TEMPERATURE = 0.05  # softmax over cosine similarity: small, so the nearest examples count most
-REMEMBERED_TEXTS = 4096  # embeddings kept by `RememberingEncoder` (256 floats each, ~10 MB)
+REMEMBERED_TEXTS = 4096  # embeddings kept by `RememberingEncoder` (float32 arrays, ~4 MB)
 REMEMBER_UP_TO = 32  # calls with more texts (a training set, embedded once) pass straight through
 
 
@@ -145,7 +145,8 @@ class RememberingEncoder:
     def __init__(self, inner: Encoder, size: int = REMEMBERED_TEXTS) -> None:
         self.inner = inner
         self.size = size
-        self._vectors: OrderedDict[str, tuple[float, ...]] = OrderedDict()
+        # float32 arrays: 1 KB a text where a tuple of Python floats takes 8
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
@@ -154,7 +155,7 @@ class RememberingEncoder:
         """The vector of each text: remembered ones from memory, the rest in one call."""
         if len(texts) > REMEMBER_UP_TO:
             return self.inner.embed_documents(texts)
-        found: dict[str, tuple[float, ...]] = {}
+        found: dict[str, np.ndarray] = {}
         with self._lock:
             for text in texts:
                 vector = self._vectors.get(text)
@@ -168,10 +169,10 @@ class RememberingEncoder:
             with self._lock:
                 self.misses += len(new)
                 for text, floats in zip(new, computed, strict=True):
-                    found[text] = self._vectors[text] = tuple(floats)
+                    found[text] = self._vectors[text] = np.asarray(floats, np.float32)
                 while len(self._vectors) > self.size:
                     self._vectors.popitem(last=False)
-        return [list(found[t]) for t in texts]
+        return [found[t].tolist() for t in texts]
 
 
 @lru_cache(maxsize=1)
@@ -192,4 +193,4 @@ def sentence_encoder() -> Encoder | None:
         return None
     from bot.rag.embeddings import load_embeddings
 
-    return RememberingEncoder(load_embeddings("minilm", None))
+    return load_embeddings("minilm", None)  # it remembers recent texts itself

@@ -18,6 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from langchain_core.embeddings import Embeddings
 
 from bot.core.ports import KnowledgeUnavailable
@@ -68,7 +70,7 @@ class MiniLMEmbeddings(Embeddings):
 
     def __init__(self, model: Any) -> None:
         self._model = model
-        self._known: OrderedDict[str, list[float]] = OrderedDict()
+        self._known: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
         self._lock = threading.Lock()
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
@@ -79,13 +81,13 @@ class MiniLMEmbeddings(Embeddings):
             found = {t: self._known[t] for t in texts if t in self._known}
         new = list(dict.fromkeys(t for t in texts if t not in found))
         if new:
-            vectors: list[list[float]] = self._model.encode(new).tolist()
+            vectors = self._model.encode(new)
             found.update(zip(new, vectors, strict=True))
             with self._lock:
                 self._known.update(zip(new, vectors, strict=True))
                 while len(self._known) > self.REMEMBERED:
                     self._known.popitem(last=False)
-        return [found[t] for t in texts]
+        return [found[t].tolist() for t in texts]
 
     def embed_query(self, text: str) -> list[float]:
         """Embed one question."""

@@ -161,3 +161,36 @@ def test_without_the_weights_the_default_falls_back_to_wordllama(
     chosen = settings_module.Settings(_env_file=None, embedding_backend="minilm")  # type: ignore[call-arg]
     assert fallback.embedding_backend == "wordllama"
     assert chosen.embedding_backend == "minilm"  # chosen explicitly: never swapped
+
+
+def test_the_graph_is_saved_once_and_then_loaded_from_the_cache(tmp_path: Path) -> None:
+    zip_path = minilm.model_zip_path()
+    first = minilm.saved_model(zip_path, tmp_path)
+    assert first is not None and (first.parent / minilm.WEIGHTS_FILE).stat().st_size > 80e6
+    written = first.stat().st_mtime_ns
+    again = minilm.saved_model(zip_path, tmp_path)
+    assert again == first and again.stat().st_mtime_ns == written  # not rebuilt
+    loaded = minilm.MiniLM(first, minilm.read_tokenizer(zip_path))
+    weather = loaded.encode(["The weather is lovely today.", "It's so sunny outside!"])
+    assert round(float(weather[0] @ weather[1]), 3) == 0.666
+
+
+def test_an_unwritable_cache_leaves_the_model_built_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be", encoding="utf-8")
+    assert minilm.saved_model(minilm.model_zip_path(), blocked) is None
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    model = minilm._load(minilm.model_zip_path())
+    assert model.encode(["still works"]).shape == (1, minilm.DIMENSIONS)
+
+
+def test_a_damaged_cache_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    saved = minilm.saved_model(minilm.model_zip_path())
+    assert saved is not None
+    (saved.parent / minilm.WEIGHTS_FILE).write_bytes(b"truncated")
+    model = minilm._load(minilm.model_zip_path())
+    assert model.encode(["still works"]).shape == (1, minilm.DIMENSIONS)
+    assert not saved.parent.exists()  # the damaged copy is gone; the next start saves anew
