@@ -11,7 +11,9 @@ its questions or its heading, unless the matched question names the sentence
 that answers it (`{q, a}` in the front matter): then that sentence leads. The
 lead comes first, then at most two supporting sentences in reading order (a
 short section is quoted whole, in order), at most ANSWER_CHARS in all, with
-numbered citations.
+numbered citations. When a learned ranker is given (bot.rag.ranker, fitted for the
+embedding in use), it weighs these scores together with each sentence's similarity
+in meaning to the question, and its probability replaces the hand-made score.
 """
 
 from __future__ import annotations
