@@ -116,3 +116,23 @@ def test_minilm_needs_a_nearer_chunk_than_wordllama_before_shared_words_count() 
 
     assert is_relevant(seen("wordllama"))
     assert not is_relevant(seen("minilm"))
+
+
+def test_without_topic_words_minilm_needs_a_section_question_at_its_own_bar() -> None:
+    """A question with no topic word is covered only by a close section question; MiniLM's
+    scale puts "close" lower than WordLlama's."""
+    from bot.rag.relevance import calibration_for
+
+    def asked(backend: str, similarity: float) -> Evidence:
+        return Evidence(
+            4,
+            4,
+            0,
+            5.0,
+            0.5,
+            top_question_similarity=similarity,
+            calibration=calibration_for(backend),
+        )
+
+    assert is_relevant(asked("minilm", 0.75)) and not is_relevant(asked("wordllama", 0.75))
+    assert not is_relevant(asked("minilm", 0.6))
