@@ -13,9 +13,6 @@ loads the chunks and the BM25 side again; questions meanwhile use the old ones.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
-import gc
 import logging
 import math
 import threading
@@ -28,6 +25,7 @@ from bot.rag.embeddings import embedding_id
 from bot.rag.extractive import ANSWER_CHARS, Sentence, compose, select
 from bot.rag.ingest import IngestError, IngestReport, ingest
 from bot.rag.llm import LlmWriter
+from bot.rag.memory import give_back_memory
 from bot.rag.parts import split_parts
 from bot.rag.ranker import SentenceRanker, load_ranker
 from bot.rag.relevance import calibration_for
@@ -131,7 +129,7 @@ class KnowledgeBase:
             calibration_for(self.settings.embedding_backend),
         )
         self._fingerprint, self._checked = fingerprint, time.monotonic()
-        _give_back_memory()
+        give_back_memory()
         return retriever
 
     def _look(self) -> None:
@@ -383,14 +381,6 @@ class _Searches:
             with self._changed:
                 self._replacing = False
                 self._changed.notify_all()
-
-
-def _give_back_memory() -> None:
-    """Hand the heap freed after a (re)load back to the system: reading every chunk
-    leaves ~100 MB of it at 50,000 chunks that glibc would otherwise keep (no-op elsewhere)."""
-    gc.collect()
-    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
-        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
 
 
 def _one_per_section(hits: list[Hit]) -> list[Hit]:

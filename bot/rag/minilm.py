@@ -9,10 +9,6 @@ sentence-transformers does. Loaded once per process; `encode` is thread-safe.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import ctypes.util
-import gc
 import hashlib
 import importlib.util
 import json
@@ -32,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.rag.embeddings import EmbeddingUnavailable
+from bot.rag.memory import give_back_memory
 
 log = logging.getLogger(__name__)
 
@@ -325,7 +322,7 @@ def _load(zip_path: Path) -> MiniLM:
         weights, _, config = read_model(zip_path)
         model = MiniLM(build_graph(weights, config), tokenizer_json)
         del weights
-    _give_back_memory()
+    give_back_memory()
     return model
 
 
@@ -387,10 +384,3 @@ def saved_model(zip_path: Path, folder: Path | None = None) -> Path | None:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return model if model.is_file() and (target / WEIGHTS_FILE).is_file() else None
-
-
-def _give_back_memory() -> None:
-    """Return the heap freed after loading to the system (glibc; a no-op elsewhere)."""
-    gc.collect()
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
