@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot.rag.embeddings import embedding_id
@@ -96,13 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = Settings()
     embedding = embedding_id(settings.embedding_backend, settings.embedding_model)
     questions = labelled_questions(settings)
-    ranker = fitted(questions, embedding)
-    ranker = SentenceRanker(
-        embedding=ranker.embedding,
-        mean=ranker.mean,
-        scale=ranker.scale,
-        weights=ranker.weights,
-        bias=ranker.bias,
+    ranker = replace(
+        fitted(questions, embedding),
         trained_on=f"dev split: {len(questions)} questions with a fact-holding candidate",
     )
     n = len(questions)
