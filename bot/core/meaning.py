@@ -218,8 +218,11 @@ class MeaningReader:
         examples = [Example(clean(e.text), e.label) for e in examples]
         self.sentence_encoder = sentence_encoder
         self.neighbours = NearestExamples(examples, encoder)
+        # the examples' sentence vectors in one batch (one call each took seconds)
+        vectors = self._vectors([e.text for e in examples])
         rows = [
-            self._row(e.text, states_slots(e.text), leave_out=i)[0] for i, e in enumerate(examples)
+            self._row(e.text, states_slots(e.text), leave_out=i, vector=vectors[i])[0]
+            for i, e in enumerate(examples)
         ]
         targets = [ASKS.index(Asks(e.label)) for e in examples]
         self.model = Softmax.fit(np.asarray(rows), np.asarray(targets), len(ASKS))
@@ -232,19 +235,30 @@ class MeaningReader:
         example = self.neighbours.examples[nearest].text
         return Reading(asks=ASKS[best], confidence=float(probs[best]), example=example)
 
+    def _vectors(self, texts: list[str]) -> list[list[float]]:
+        """Sentence vectors of the texts ([] each without a sentence encoder)."""
+        if self.sentence_encoder is None:
+            return [[] for _ in texts]
+        return self.sentence_encoder.embed_documents(texts)
+
     def _row(
-        self, text: str, has_slots: bool, leave_out: int | None = None
+        self,
+        text: str,
+        has_slots: bool,
+        leave_out: int | None = None,
+        vector: list[float] | None = None,
     ) -> tuple[list[float], int]:
-        """The model's inputs for a text, and its nearest example."""
+        """The model's inputs for a text (its sentence `vector` if already known), and its
+        nearest example."""
         sims = self.neighbours.similarities(text)
         if leave_out is not None:
             # A training example must not vote for itself.
             sims[leave_out] = -np.inf
         shares = self.neighbours.shares(sims)
         row = [shares.get(a.value, 0.0) for a in ASKS[1:]] + features(text, has_slots)
-        if self.sentence_encoder is not None:
-            vector = self.sentence_encoder.embed_documents([text])[0]
-            row += [EMBEDDING_WEIGHT * v for v in vector]
+        if vector is None:
+            vector = self._vectors([text])[0]
+        row += [EMBEDDING_WEIGHT * v for v in vector]
         return row, int(np.argmax(sims))
 
 

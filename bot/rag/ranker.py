@@ -94,7 +94,7 @@ def fit(rows: Sequence[Sequence[float]], labels: Sequence[bool], embedding: str)
     """A ridge-penalized logistic regression fitted by Newton's method."""
     x = np.asarray(rows, dtype=np.float64)
     y = np.asarray(labels, dtype=np.float64)
-    if x.ndim != 2 or x.shape[1] != len(FEATURES) or not len(set(labels)) == 2:
+    if x.ndim != 2 or x.shape[1] != len(FEATURES) or len(set(labels)) != 2:
         raise ValueError("fit needs rows of every feature and both labels")
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
