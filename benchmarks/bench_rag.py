@@ -69,6 +69,7 @@ def bench_answers(
         knowledge = KnowledgeBase(_settings(knowledge_dir, Path(folder), base))
         knowledge.ingest(rebuild=True, progress=False)
         knowledge.answer("what does fine-tuning cost?")  # warm up
+        knowledge.settle()
         results = [timed_answer(knowledge, q) for _ in range(rounds) for q in valid]
     latencies = sorted(r.latency_ms for r in results)
     figures = score_results(results[: len(valid)])

@@ -110,6 +110,7 @@ def worker(team: Path, data: Path, rounds: int) -> dict[str, Any]:
     knowledge = KnowledgeBase(_settings(team, data))
     knowledge.load()
     knowledge.answer("what does fine-tuning cost?")
+    knowledge.settle()
     load_seconds = time.perf_counter() - started
     questions = [q for q in read_questions(DEFAULT_QUESTIONS.read_text().splitlines())]
     valid = [q for q in questions if isinstance(q, EvalQuestion)]

@@ -185,6 +185,7 @@ def _score_splits(
     from bot.rag.evaluation import score, timed_answer
 
     knowledge.answer("what does fine-tuning cost?")  # warm: latencies are warm
+    knowledge.settle()
     out: dict[str, dict[str, object]] = {}
     for name, questions in splits.items():
         results = [timed_answer(knowledge, q) for q in questions]

@@ -12,11 +12,13 @@ loads the chunks and the BM25 side again; questions meanwhile use the old ones.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import logging
 import math
 import threading
 import time
+import weakref
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -24,12 +26,14 @@ from bot.core.ports import Answer, KnowledgeUnavailable, Source
 from bot.rag.embeddings import embedding_id
 from bot.rag.extractive import ANSWER_CHARS, Sentence, compose, select
 from bot.rag.ingest import IngestError, IngestReport, ingest
+from bot.rag.interaction import TokenMatcher, token_matcher
 from bot.rag.llm import LlmWriter
 from bot.rag.memory import give_back_memory
 from bot.rag.parts import split_parts
 from bot.rag.ranker import SentenceRanker, load_ranker
 from bot.rag.relevance import calibration_for
 from bot.rag.retrieval import PARTS, Hit, HybridRetriever, Retrieval, VectorsSkipped
+from bot.rag.units import sentences
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -38,6 +42,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 1000
+READ_AHEAD_SENTENCES = 512  # a knowledge base with more sentences is read as asked
 REFRESH_SECONDS = 30.0  # how often a worker checks for a re-ingested index
 CLOSEST_MATCH = "Closest match in the guide:"
 ABSTAIN_TEXT = (
@@ -89,8 +94,56 @@ class KnowledgeBase:
         embedding = embedding_id(settings.embedding_backend, settings.embedding_model)
         wanted = {"vectors", "sentences"} <= parts
         self._ranker: SentenceRanker | None = load_ranker(embedding) if wanted else None
+        self._matcher: TokenMatcher | None = None  # late interaction for the ranker, on first use
+        self._matcher_lock = threading.Lock()
+        self._reading_ahead: threading.Thread | None = None
 
     # -- loading -------------------------------------------------------------------------
+
+    def _reader(self, retrieval: Retrieval) -> dict[str, Any]:
+        """The learned ranker and its late-interaction matcher for this retrieval's
+        candidates, when it can be used (vectors were searched)."""
+        if self._ranker is None or not retrieval.evidence.has_vectors:
+            return {}
+        return {"ranker": self._ranker, "matcher": self._token_matcher()}
+
+    def _token_matcher(self) -> TokenMatcher | None:
+        with self._matcher_lock:
+            if self._matcher is None:
+                self._matcher = token_matcher(self.settings.embedding_backend)
+            return self._matcher
+
+    def _read_ahead(self, retriever: HybridRetriever) -> None:
+        """Late interaction needs the token vectors of the sentences it compares, a model
+        run each (about 10 ms on one core). For a small knowledge base (the guide has
+        about 230 sentences) a background thread computes them all once it is loaded,
+        on one core, so that no question waits for them; a larger one is read as asked."""
+        if self._ranker is None or not self.background or "vectors" not in self.parts:
+            return
+        texts = list(dict.fromkeys(t for c in retriever.chunks for t in sentences(c.body)))
+        if len(texts) > READ_AHEAD_SENTENCES:
+            return
+
+        def run() -> None:
+            try:
+                matcher = self._token_matcher()
+                if matcher is not None:
+                    matcher.remember(texts, _stopping)
+            except Exception as exc:  # only a head start: questions compute what they need
+                log.warning("sentences not read ahead for late interaction: %s", exc)
+
+        thread = threading.Thread(target=run, name="knowledge-read-ahead", daemon=True)
+        _read_ahead_threads.add(thread)
+        self._reading_ahead = thread
+        thread.start()
+
+    def settle(self, timeout: float | None = None) -> bool:
+        """Wait for the start-up work that runs in the background (the read-ahead) to
+        end, so that what is measured next is warm; False if it is still running."""
+        thread = self._reading_ahead
+        if thread is not None:
+            thread.join(timeout)
+        return thread is None or not thread.is_alive()
 
     @property
     def index(self) -> ChunkIndex:
@@ -130,6 +183,7 @@ class KnowledgeBase:
         )
         self._fingerprint, self._checked = fingerprint, time.monotonic()
         give_back_memory()
+        self._read_ahead(retriever)
         return retriever
 
     def _look(self) -> None:
@@ -295,7 +349,7 @@ class KnowledgeBase:
                 retriever.bm25.idf,
                 max_chars=budget,
                 max_sections=1,
-                ranker=self._ranker if retrieval.evidence.has_vectors else None,
+                **self._reader(retrieval),
             )
             if not picked:
                 return None
@@ -324,7 +378,7 @@ class KnowledgeBase:
             retrieval.hits,
             retriever.bm25.idf,
             max_sections=2 if retrieval.relevant else 1,  # a closest match: its one section
-            ranker=self._ranker if retrieval.evidence.has_vectors else None,
+            **self._reader(retrieval),
         )
         if not chosen:
             return None
@@ -336,6 +390,19 @@ class KnowledgeBase:
             text = f"{CLOSEST_MATCH} {text}"
         sources = _sources([retrieval.hits[i] for i in cited])
         return Answer(answer=text, abstained=False, mode="extractive", sources=sources)
+
+
+# Read-ahead threads stop between batches at exit, rather than run the model while the
+# interpreter shuts down.
+_stopping = threading.Event()
+_read_ahead_threads: weakref.WeakSet[threading.Thread] = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_reading_ahead() -> None:
+    _stopping.set()
+    for thread in list(_read_ahead_threads):
+        thread.join(timeout=2.0)
 
 
 # What Chroma says about a collection that a rebuild deleted, or is still filling.

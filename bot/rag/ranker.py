@@ -34,6 +34,8 @@ FEATURES = (
     "chunk_similarity",  # the whole chunk's similarity to the question
     "length",  # characters / 200
     "similarity_rank",  # 1 / (1 + rank of `similarity` among the candidates)
+    "token_match",  # late interaction: its word pieces' best matches to the question's
+    "token_match_rank",  # 1 / (1 + rank of `token_match` among the nearest sentences)
 )
 RANKER_FILE = Path(__file__).parent / "data" / "sentence_ranker.json"
 L2 = 1.0  # ridge penalty on standardized features

@@ -22,6 +22,7 @@ from pathlib import Path
 from bot.rag.embeddings import embedding_id
 from bot.rag.evaluation import SPLITS, load_split
 from bot.rag.extractive import candidates
+from bot.rag.interaction import token_matcher
 from bot.rag.ranker import RANKER_FILE, SentenceRanker, fit
 from bot.settings import Settings
 
@@ -45,13 +46,18 @@ def labelled_questions(settings: Settings) -> list[Labelled]:
         KnowledgeBase(fresh).ingest(rebuild=True, progress=False)
         knowledge = KnowledgeBase(fresh)
         retriever = knowledge.load()
+        matcher = token_matcher(settings.embedding_backend)
         out = []
         for item in load_split(SPLITS["dev"]):
             if item.off_topic:
                 continue
             retrieval = knowledge.retrieve(item.q)
             found = candidates(
-                retrieval.weights, retrieval.query.text, retrieval.hits, retriever.bm25.idf
+                retrieval.weights,
+                retrieval.query.text,
+                retrieval.hits,
+                retriever.bm25.idf,
+                matcher,
             )
             facts = [f.lower() for f in item.expect]
             labels = [any(f in s.sentence.text.lower() for f in facts) for s in found]

@@ -23,16 +23,23 @@ def only_similarity(embedding: str = MINILM) -> SentenceRanker:
     return SentenceRanker(embedding, (0.0,) * n, (1.0,) * n, weights, -1.0)
 
 
+def features(similarity: float) -> tuple[float, ...]:
+    """A candidate's features: this similarity, everything else the same."""
+    usual = {"words": 0.5, "prior": 1.0, "chunk_similarity": 0.4, "length": 0.5}
+    usual |= {"similarity_rank": 0.5, "token_match": 0.6, "token_match_rank": 0.5}
+    return tuple(similarity if f == "similarity" else usual.get(f, 0.0) for f in FEATURES)
+
+
 def test_fit_learns_which_feature_tells_the_answers_apart() -> None:
     rows, labels = [], []
     for i in range(40):
         answers = i % 2 == 0
         similarity = 0.7 + (i % 5) / 50 if answers else 0.3 + (i % 5) / 50
-        rows.append((similarity, 0.5, 0.0, 1.0, 0.0, 0.4, 0.5, 0.5))
+        rows.append(features(similarity))
         labels.append(answers)
     ranker = fit(rows, labels, MINILM)
-    near = ranker.probability((0.75, 0.5, 0.0, 1.0, 0.0, 0.4, 0.5, 0.5))
-    far = ranker.probability((0.35, 0.5, 0.0, 1.0, 0.0, 0.4, 0.5, 0.5))
+    near = ranker.probability(features(0.75))
+    far = ranker.probability(features(0.35))
     assert near > 0.9 > 0.1 > far
     assert ranker.weights[FEATURES.index("similarity")] > 0
 
