@@ -9,7 +9,7 @@ question about *how often* then meets "once a year" rather than "per run".
 
 The vectors are MiniLM's final token states (bot.rag.minilm), so nothing new is
 installed or downloaded. They cost a model run per text, so the last REMEMBERED
-texts' vectors are kept (as float16); the extractive answer asks only for the few
+sentences' vectors are kept (as float16); the extractive answer asks only for the few
 sentences nearest the question (see bot.rag.extractive).
 """
 
@@ -61,7 +61,9 @@ class TokenMatcher:
     """Late-interaction scores of sentences against a question, from a token model
     (thread-safe)."""
 
-    REMEMBERED = 1024  # texts: about 28 pieces x 384 x 2 bytes each, 22 MB in all
+    # sentences: about 28 pieces x 384 x 2 bytes each, 11 MB in all (a question is rarely
+    # asked twice: its vectors are not kept)
+    REMEMBERED = 512
     WARM_BATCH = 16  # texts per model run when reading ahead (one core at a time)
 
     def __init__(self, model: TokenModel) -> None:
@@ -74,11 +76,12 @@ class TokenMatcher:
     def scores(self, question: str, sentences: Sequence[str]) -> list[float]:
         """For each sentence, the mean over the question's content words of their best
         cosine similarity to one of the sentence's word pieces (0 for an empty text)."""
-        found = self._vectors([question, *sentences])
-        tokens, asked = found[question]
+        (asked_vectors,) = self._model.token_vectors([question])
+        tokens, asked = asked_vectors.tokens, asked_vectors.vectors
+        found = self._vectors(sentences)
         if not len(asked):
             return [0.0 for _ in sentences]
-        wanted = asked[question_pieces(tokens)].astype(np.float32)
+        wanted = asked[question_pieces(tokens)].astype(np.float16).astype(np.float32)
         out = []
         for sentence in sentences:
             pieces = found[sentence][1]

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_QUESTION_CHARS = 1000
-READ_AHEAD_SENTENCES = 512  # a knowledge base with more sentences is read as asked
+READ_AHEAD_SENTENCES = TokenMatcher.REMEMBERED  # a knowledge base with more is read as asked
 REFRESH_SECONDS = 30.0  # how often a worker checks for a re-ingested index
 CLOSEST_MATCH = "Closest match in the guide:"
 ABSTAIN_TEXT = (
