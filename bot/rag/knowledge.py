@@ -120,15 +120,17 @@ class KnowledgeBase:
         on one core, so that no question waits for them; a larger one is read as asked."""
         if self._ranker is None or not self.background or "vectors" not in self.parts:
             return
-        texts = list(dict.fromkeys(t for c in retriever.chunks for t in sentences(c.body)))
-        if len(texts) > READ_AHEAD_SENTENCES:
-            return
+        texts: dict[str, None] = {}
+        for chunk in retriever.chunks:  # a large wiki is given up on at its first chunks
+            texts.update(dict.fromkeys(sentences(chunk.body)))
+            if len(texts) > READ_AHEAD_SENTENCES:
+                return
 
         def run() -> None:
             try:
                 matcher = self._token_matcher()
                 if matcher is not None:
-                    matcher.remember(texts, _stopping)
+                    matcher.remember(list(texts), _stopping)
             except Exception as exc:  # only a head start: questions compute what they need
                 log.warning("sentences not read ahead for late interaction: %s", exc)
 

@@ -187,10 +187,6 @@ def test_the_guide_is_read_ahead_so_a_question_runs_the_model_on_itself_only(
         return real(texts)
 
     monkeypatch.setattr(matcher._model, "token_vectors", counted)
-    answer = shipped.answer("roughly what does a round of custom model training set us back")
+    answer = shipped.answer("whats the price tag of one custom training run")
     assert not answer.abstained
-    assert ran == [
-        shipped.retrieve(
-            "roughly what does a round of custom model training set us back"
-        ).query.text
-    ]
+    assert ran == [shipped.retrieve("whats the price tag of one custom training run").query.text]
