@@ -78,9 +78,10 @@ class TokenMatcher:
         cosine similarity to one of the sentence's word pieces (0 for an empty text)."""
         (asked_vectors,) = self._model.token_vectors([question])
         tokens, asked = asked_vectors.tokens, asked_vectors.vectors
-        found = self._vectors(sentences)
         if not len(asked):
             return [0.0 for _ in sentences]
+        found = self._vectors(sentences)
+        # at the precision the sentences are kept in, as the ranker was fitted
         wanted = asked[question_pieces(tokens)].astype(np.float16).astype(np.float32)
         out = []
         for sentence in sentences:

@@ -26,7 +26,7 @@ from bot.core.ports import Answer, KnowledgeUnavailable, Source
 from bot.rag.embeddings import embedding_id
 from bot.rag.extractive import ANSWER_CHARS, Sentence, compose, select
 from bot.rag.ingest import IngestError, IngestReport, ingest
-from bot.rag.interaction import TokenMatcher, token_matcher
+from bot.rag.interaction import Matcher, TokenMatcher, token_matcher
 from bot.rag.llm import LlmWriter
 from bot.rag.memory import give_back_memory
 from bot.rag.parts import split_parts
@@ -100,12 +100,12 @@ class KnowledgeBase:
 
     # -- loading -------------------------------------------------------------------------
 
-    def _reader(self, retrieval: Retrieval) -> dict[str, Any]:
+    def _reader(self, retrieval: Retrieval) -> tuple[SentenceRanker | None, Matcher | None]:
         """The learned ranker and its late-interaction matcher for this retrieval's
         candidates, when it can be used (vectors were searched)."""
         if self._ranker is None or not retrieval.evidence.has_vectors:
-            return {}
-        return {"ranker": self._ranker, "matcher": self._token_matcher()}
+            return None, None
+        return self._ranker, self._token_matcher()
 
     def _token_matcher(self) -> TokenMatcher | None:
         with self._matcher_lock:
@@ -344,6 +344,7 @@ class KnowledgeBase:
         hits: list[Hit] = []
         chosen: list[Sentence] = []
         for retrieval in retrievals:
+            ranker, matcher = self._reader(retrieval)
             picked = select(
                 retrieval.weights,
                 retrieval.query.text,
@@ -351,7 +352,8 @@ class KnowledgeBase:
                 retriever.bm25.idf,
                 max_chars=budget,
                 max_sections=1,
-                **self._reader(retrieval),
+                ranker=ranker,
+                matcher=matcher,
             )
             if not picked:
                 return None
@@ -374,13 +376,15 @@ class KnowledgeBase:
 
     def _extractive(self, retrieval: Retrieval) -> Answer | None:
         retriever = self.load()
+        ranker, matcher = self._reader(retrieval)
         chosen = select(
             retrieval.weights,
             retrieval.query.text,
             retrieval.hits,
             retriever.bm25.idf,
             max_sections=2 if retrieval.relevant else 1,  # a closest match: its one section
-            **self._reader(retrieval),
+            ranker=ranker,
+            matcher=matcher,
         )
         if not chosen:
             return None

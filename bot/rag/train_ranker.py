@@ -44,7 +44,8 @@ def labelled_questions(settings: Settings) -> list[Labelled]:
     with tempfile.TemporaryDirectory(prefix="advisor-ranker-") as folder:
         fresh = settings.model_copy(update={"chroma_path": Path(folder), "chroma_host": None})
         KnowledgeBase(fresh).ingest(rebuild=True, progress=False)
-        knowledge = KnowledgeBase(fresh)
+        # no background read-ahead: the matcher below computes what the labels need, once
+        knowledge = KnowledgeBase(fresh, background=False)
         retriever = knowledge.load()
         matcher = token_matcher(settings.embedding_backend)
         out = []
