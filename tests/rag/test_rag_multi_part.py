@@ -64,11 +64,6 @@ def test_two_questions_get_two_answers_with_a_citation_each(shipped: KnowledgeBa
     assert len(answer.answer) <= 600
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known miss since MiniLM (docs/quality.md): 'how much data ... for fine-tuning' "
-    "ranks the FAQ on fine-tuning a fine-tuned model first, so the data part lacks its figure",
-)
 def test_a_follow_up_part_keeps_the_topic_of_the_first(shipped: KnowledgeBase) -> None:
     answer = shipped.answer(
         "lora, what is it exactly? and how much data do we need for fine-tuning"
