@@ -20,6 +20,7 @@ import shutil
 import struct
 import threading
 import zipfile
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -41,6 +42,10 @@ INSTALL_HINT = (
 MAX_TOKENS = 256  # sentence-transformers' max_seq_length for this model
 BATCH_SIZE = 16  # small batches keep the 1536-wide activations in cache
 DIMENSIONS = 384
+# A question is embedded for the vector search, then its word pieces are matched against
+# sentences (bot.rag.interaction): one model run gives both, so the token states of the
+# last RECENT texts embedded alone are kept for that second use.
+RECENT = 32
 # One thread per session run: a server answering several requests at once keeps the
 # cores busy with parallel runs instead of oversubscribing them. Many documents are
 # split into batches that run in parallel, one per core (`workers`).
@@ -242,6 +247,9 @@ def build_graph(weights: Weights, config: dict[str, Any]) -> bytes:
 class MiniLM:
     """The encoder session and tokenizer; `encode` may be called from many threads.
 
+    A text embedded alone (a question) keeps its token states for a while, so
+    `token_vectors` of it right after costs no second run.
+
     `model` is the ONNX graph as bytes, or the path of a saved one (see `saved_model`).
     """
 
@@ -270,6 +278,8 @@ class MiniLM:
         tokenizer.enable_truncation(max_length=MAX_TOKENS)
         self._tokenizer = tokenizer
         self._workers = max(1, workers if workers is not None else os.cpu_count() or 1)
+        self._recent: OrderedDict[str, TokenVectors] = OrderedDict()
+        self._recent_lock = threading.Lock()
 
     def token_ids(self, texts: Sequence[str]) -> list[list[int]]:
         """Token ids per text, truncated to MAX_TOKENS."""
@@ -279,6 +289,8 @@ class MiniLM:
         """Unit vectors [len(texts), 384], in input order; similar lengths share a batch."""
         if not texts:
             return np.zeros((0, DIMENSIONS), np.float32)
+        if len(texts) == 1:
+            return self._encode_one(texts[0])
         result = np.empty((len(texts), DIMENSIONS), np.float32)
 
         def keep(i: int, vector: npt.NDArray[np.float32], _: npt.NDArray[np.float32]) -> None:
@@ -290,17 +302,34 @@ class MiniLM:
     def token_vectors(self, texts: Sequence[str]) -> list[TokenVectors]:
         """Each text's word pieces and their final states as unit vectors [n, 384],
         without the [CLS] and [SEP] markers, in input order."""
-        encodings = self._tokenizer.encode_batch(list(texts))
-        out: list[TokenVectors | None] = [None] * len(encodings)
+        with self._recent_lock:
+            out: list[TokenVectors | None] = [self._recent.get(t) for t in texts]
+        missing = [i for i, found in enumerate(out) if found is None]
+        if missing:
+            encodings = self._tokenizer.encode_batch([texts[i] for i in missing])
 
-        def keep(i: int, _: npt.NDArray[np.float32], states: npt.NDArray[np.float32]) -> None:
-            inner = states[1 : len(encodings[i].ids) - 1]
-            norms = np.linalg.norm(inner, axis=1, keepdims=True)
-            unit = (inner / np.maximum(norms, 1e-12)).astype(np.float32)
-            out[i] = TokenVectors(tuple(encodings[i].tokens[1:-1]), unit)
+            def keep(j: int, _: npt.NDArray[np.float32], states: npt.NDArray[np.float32]) -> None:
+                out[missing[j]] = _token_vectors(encodings[j], states)
 
-        self._run([e.ids for e in encodings], BATCH_SIZE, keep, "embedding", "tokens")
+            self._run([e.ids for e in encodings], BATCH_SIZE, keep, "embedding", "tokens")
         return [t for t in out if t is not None]
+
+    def _encode_one(self, text: str) -> npt.NDArray[np.float32]:
+        """One text's vector [1, 384], from a run that also keeps its token states."""
+        encoding = self._tokenizer.encode(text)
+        result = np.empty((1, DIMENSIONS), np.float32)
+
+        def keep(_: int, vector: npt.NDArray[np.float32], states: npt.NDArray[np.float32]) -> None:
+            result[0] = vector
+            made = _token_vectors(encoding, states)
+            with self._recent_lock:
+                self._recent[text] = made
+                self._recent.move_to_end(text)
+                while len(self._recent) > RECENT:
+                    self._recent.popitem(last=False)
+
+        self._run([encoding.ids], 1, keep, "embedding", "tokens")
+        return result
 
     def _run(
         self,
@@ -335,6 +364,14 @@ class MiniLM:
             # Session runs release the GIL: batches run side by side, one core each.
             with ThreadPoolExecutor(workers, thread_name_prefix="minilm") as pool:
                 list(pool.map(run, batches))
+
+
+def _token_vectors(encoding: Any, states: npt.NDArray[np.float32]) -> TokenVectors:
+    """A text's pieces and unit state vectors from one run, without [CLS] and [SEP]."""
+    inner = states[1 : len(encoding.ids) - 1]
+    norms = np.linalg.norm(inner, axis=1, keepdims=True)
+    unit = (inner / np.maximum(norms, 1e-12)).astype(np.float32)
+    return TokenVectors(tuple(encoding.tokens[1:-1]), unit)
 
 
 _lock = threading.Lock()

@@ -111,6 +111,26 @@ def test_order_is_kept_across_batches(model: minilm.MiniLM) -> None:
         np.testing.assert_allclose(together[i], model.encode([texts[i]])[0], atol=1e-5)
 
 
+def test_a_text_embedded_alone_keeps_its_word_pieces_for_the_matcher(
+    model: minilm.MiniLM, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "which base model did our last custom training run start from"
+    fresh = model.token_vectors([text])[0]  # not embedded yet: a run of its own
+    model.encode([text])
+    ran: list[int] = []
+    real = model._run
+
+    def counted(ids: list[list[int]], *args: Any) -> None:
+        ran.append(len(ids))
+        real(ids, *args)
+
+    monkeypatch.setattr(model, "_run", counted)
+    kept, other = model.token_vectors([text, "an unrelated sentence"])
+    assert ran == [1]  # only the text never embedded alone
+    assert kept.tokens == fresh.tokens and other.tokens[0] == "an"
+    np.testing.assert_allclose(kept.vectors, fresh.vectors, atol=1e-5)
+
+
 def test_long_text_is_truncated(model: minilm.MiniLM) -> None:
     long = "retrieval " * 600
     assert len(model.token_ids([long])[0]) == minilm.MAX_TOKENS
