@@ -92,3 +92,16 @@ def _wait_for_heartbeat(port: int, process: subprocess.Popen[bytes]) -> None:
 def closed_port() -> int:
     """A loopback port nothing listens on."""
     return _free_port()
+
+
+def count_model_runs(monkeypatch: pytest.MonkeyPatch, model: Any) -> list[int]:
+    """From now on, each MiniLM graph run appends how many texts it ran."""
+    runs: list[int] = []
+    real = model._run
+
+    def counted(ids: list[list[int]], *args: Any) -> None:
+        runs.append(len(ids))
+        real(ids, *args)
+
+    monkeypatch.setattr(model, "_run", counted)
+    return runs

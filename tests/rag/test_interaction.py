@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 import pytest
+from rag_support import count_model_runs
 
 from bot.rag.chunking import Chunk
 from bot.rag.extractive import MATCHED, candidates, select
@@ -183,14 +183,7 @@ def test_the_guide_is_read_ahead_so_a_question_costs_one_model_run(
     matcher = shipped._token_matcher()
     assert matcher is not None
     model = matcher._model
-    ran: list[int] = []
-    real = model._run
-
-    def counted(ids: list[list[int]], *args: Any) -> None:
-        ran.append(len(ids))
-        real(ids, *args)
-
-    monkeypatch.setattr(model, "_run", counted)
+    ran = count_model_runs(monkeypatch, model)
     answer = shipped.answer("whats the price tag of one custom training run for our q3 plan")
     assert not answer.abstained
     assert ran == [1]

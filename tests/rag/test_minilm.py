@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pytest
+from rag_support import count_model_runs
 
 from bot.rag import minilm
 from bot.rag.embeddings import EmbeddingUnavailable, MiniLMEmbeddings
@@ -117,14 +118,7 @@ def test_a_text_embedded_alone_keeps_its_word_pieces_for_the_matcher(
     text = "which base model did our last custom training run start from"
     fresh = model.token_vectors([text])[0]  # not embedded yet: a run of its own
     model.encode([text])
-    ran: list[int] = []
-    real = model._run
-
-    def counted(ids: list[list[int]], *args: Any) -> None:
-        ran.append(len(ids))
-        real(ids, *args)
-
-    monkeypatch.setattr(model, "_run", counted)
+    ran = count_model_runs(monkeypatch, model)
     kept, other = model.token_vectors([text, "an unrelated sentence"])
     assert ran == [1]  # only the text never embedded alone
     assert kept.tokens == fresh.tokens and other.tokens[0] == "an"
