@@ -61,8 +61,8 @@ class TokenMatcher:
     """Late-interaction scores of sentences against a question, from a token model
     (thread-safe)."""
 
-    # sentences: about 28 pieces x 384 x 2 bytes each, 11 MB in all (a question is rarely
-    # asked twice: its vectors are not kept)
+    # sentences: about 28 pieces x 384 x 2 bytes each, 11 MB in all (a question's are not
+    # kept here: MiniLM hands them over from the run that embedded it, minilm.RECENT)
     REMEMBERED = 512
     WARM_BATCH = 16  # texts per model run when reading ahead (one core at a time)
 
