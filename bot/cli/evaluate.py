@@ -256,6 +256,11 @@ def _rows(figures: dict[str, object]) -> list[tuple[str, str, str]]:
             f">= {TARGETS['fact_hit_rate']:.0%}",
         ),
         (
+            "first sentence holds a fact",
+            f"{pct('lead_rate')} ({figures['lead_hits']}/{figures['on_topic']})",
+            "",
+        ),
+        (
             "off-topic abstention",
             f"{pct('abstention_rate')} ({figures['off_topic_abstained']}/{figures['off_topic']})",
             f">= {TARGETS['abstention_rate']:.0%}",

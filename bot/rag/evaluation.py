@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.core.ports import Answer, Answerer
+from bot.rag.units import sentences
 
 EVAL_DIR = Path(__file__).parent / "eval"
 # `dev` is tuned on; `test` is frozen (written before the answer changes): only its
@@ -22,6 +24,7 @@ EVAL_DIR = Path(__file__).parent / "eval"
 SPLITS = {"dev": EVAL_DIR / "dev.jsonl", "test": EVAL_DIR / "test.jsonl"}
 DEFAULT_QUESTIONS = SPLITS["dev"]
 MAX_ANSWER_CHARS = 600
+_CITATION = re.compile(r"\s*\[\d+\]")
 
 
 class QuestionError(ValueError):
@@ -58,6 +61,20 @@ class Result:
             return self.answer.abstained
         text = self.answer.answer.lower()
         return not self.answer.abstained and all(f.lower() in text for f in self.question.expect)
+
+    @property
+    def leads(self) -> bool:
+        """On-topic and answered, and the answer's first sentence holds an expected fact."""
+        if self.question.off_topic or self.answer.abstained:
+            return False
+        first = lead_sentence(self.answer.answer).lower()
+        return any(f.lower() in first for f in self.question.expect)
+
+
+def lead_sentence(answer: str) -> str:
+    """The first sentence of an answer, without its citation markers."""
+    units = sentences(_CITATION.sub("", answer).strip())
+    return units[0] if units else ""
 
 
 def parse_question(line: str, number: int) -> EvalQuestion:
@@ -101,6 +118,7 @@ class Figures:
 
     on_topic: int = 0
     fact_hits: int = 0
+    lead_hits: int = 0  # on-topic answers whose first sentence holds a fact
     off_topic: int = 0
     off_topic_abstained: int = 0
     p50_ms: float = 0.0
@@ -115,6 +133,10 @@ class Figures:
         return self.fact_hits / self.on_topic if self.on_topic else 0.0
 
     @property
+    def lead_rate(self) -> float:
+        return self.lead_hits / self.on_topic if self.on_topic else 0.0
+
+    @property
     def abstention_rate(self) -> float:
         return self.off_topic_abstained / self.off_topic if self.off_topic else 0.0
 
@@ -124,6 +146,8 @@ class Figures:
             "on_topic": self.on_topic,
             "fact_hits": self.fact_hits,
             "fact_hit_rate": round(self.fact_hit_rate, 4),
+            "lead_hits": self.lead_hits,
+            "lead_rate": round(self.lead_rate, 4),
             "off_topic": self.off_topic,
             "off_topic_abstained": self.off_topic_abstained,
             "abstention_rate": round(self.abstention_rate, 4),
@@ -148,6 +172,7 @@ def score(results: Sequence[Result], ingest_seconds: float | None = None) -> Fig
         else:
             figures.on_topic += 1
             figures.fact_hits += result.hit
+            figures.lead_hits += result.leads
         if not result.hit:
             figures.misses.append(result.question.id)
         if not result.answer.abstained:

@@ -51,6 +51,28 @@ def test_what_counts_as_a_hit(outcome: Result, hit: bool) -> None:
     assert outcome.hit is hit
 
 
+@pytest.mark.parametrize(
+    ("answer", "leads"),
+    [
+        ("A fine-tuning run costs $500-$5000+. Retrain once a year. [1]", True),
+        ("Fine-tuning is a big investment. [1] Every training run costs $500-$5000+. [2]", False),
+        ("Closest match in the guide: a run costs $500-$5000+. [1]", True),
+    ],
+    ids=["first-sentence", "only-the-second", "closest-match"],
+)
+def test_an_answer_leads_when_its_first_sentence_holds_a_fact(answer: str, leads: bool) -> None:
+    outcome = result(answer, expect=("$500-$5000",))
+
+    assert outcome.hit is True
+    assert outcome.leads is leads
+    assert score([outcome]).lead_hits == int(leads)
+
+
+def test_an_abstention_or_an_off_topic_question_never_leads() -> None:
+    assert not result("$500-$5000", abstained=True, expect=("$500-$5000",)).leads
+    assert not result("$500-$5000 a run.", off_topic=True).leads
+
+
 def test_score_counts_rates_and_latency_percentiles() -> None:
     results = [result("a $1", expect=("$1",), ms=float(ms)) for ms in range(1, 10)]
     results.append(result("no", abstained=True, off_topic=True, ms=100.0))
