@@ -302,7 +302,7 @@ class ChunkIndex:
             on_batch(done)
 
     def _store_entries(self, entries: Sequence[_Entry]) -> None:
-        """Embed the entries (a sentence in its context: `framed`) and store them."""
+        """Embed the entries (a sentence with its heading: `framed_vectors`) and store them."""
         texts = [e.text for e in entries]
         vectors = _unit(self.embeddings.embed_documents(texts))
         framed = [i for i, e in enumerate(entries) if e.context]
@@ -373,10 +373,10 @@ def in_context(chunk: Chunk, sentence: str) -> str:
 
 
 def framed_vectors(
-    bare: npt.NDArray[np.float32], in_context: npt.NDArray[np.float32]
+    bare: npt.NDArray[np.float32], framed: npt.NDArray[np.float32]
 ) -> npt.NDArray[np.float32]:
-    """A sentence entry's vectors: between the sentence's own (`bare`) and the sentence's
-    after its heading path (`in_context`), unit length.
+    """Sentence entries' vectors: between each sentence's own (`bare`) and its embedding
+    after its heading path (`framed`, see `in_context`), unit length.
 
     A sentence alone often leaves its subject to the heading ("Open 7am-9pm on
     weekdays." under "Parking"; "Permanent: it changes the weights." under
@@ -387,8 +387,7 @@ def framed_vectors(
     facts, BARE_SHARE 0.3 210, 0.5 209, 0.7 207, bare 205; the ranker's top sentence in
     5-fold cross-validation 175, 179, 175, 174, 169 of 229.
     """
-    mixed = BARE_SHARE * bare + (1 - BARE_SHARE) * in_context
-    return _unit(mixed)
+    return _unit(BARE_SHARE * bare + (1 - BARE_SHARE) * framed)
 
 
 def _unit(vectors: Any) -> npt.NDArray[np.float32]:
