@@ -378,8 +378,8 @@ def framed_vectors(
     """Sentence entries' vectors: between each sentence's own (`bare`) and its embedding
     after its heading path (`framed`, see `in_context`), unit length.
 
-    A sentence alone often leaves its subject to the heading ("Open 7am-9pm on
-    weekdays." under "Parking"; "Permanent: it changes the weights." under
+    A sentence alone often leaves its subject to the heading ("Open from 7am to 9pm
+    on weekdays." under "Bicycle storage"; "Permanent: it changes the weights." under
     "Fine-tuning"): embedded bare, it sits as near a question about any other subject.
     Embedded only in context, every sentence of a section sits near any question on the
     section's subject, and the one that answers no longer stands out. Between the two,
