@@ -107,6 +107,11 @@ class KnowledgeBase:
             return None, None
         return self._ranker, self._token_matcher()
 
+    def use_ranker(self, ranker: SentenceRanker | None) -> None:
+        """Rank sentences with this ranker from the next question on (None: by the
+        hand-made scores); the ranker's cross-validation answers with one per fold."""
+        self._ranker = ranker
+
     def _token_matcher(self) -> TokenMatcher | None:
         with self._matcher_lock:
             if self._matcher is None:

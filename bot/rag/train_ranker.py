@@ -8,7 +8,10 @@ retrieves each on-topic dev question the way answering does, and labels every
 candidate sentence by whether it holds one of the question's expected facts. The
 test split is never read: it measures the fitted ranker on questions it has not
 seen. The report gives, on dev, how often the top sentence holds a fact, fitted on
-all of dev and in 5-fold cross-validation (the honest dev figure).
+all of dev and in 5-fold cross-validation (the honest dev figure), and how many
+dev answers hold their facts and lead with one when each fifth of dev is answered
+by a ranker fitted on the other four fifths (`advisor eval` answers dev with the
+ranker fitted on all of it, so its dev figure has seen the questions).
 """
 
 from __future__ import annotations
@@ -18,13 +21,17 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.rag.embeddings import embedding_id
-from bot.rag.evaluation import SPLITS, load_split
+from bot.rag.evaluation import SPLITS, EvalQuestion, load_split, timed_answer
 from bot.rag.extractive import candidates
 from bot.rag.interaction import token_matcher
 from bot.rag.ranker import RANKER_FILE, SentenceRanker, fit
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.rag.knowledge import KnowledgeBase
 
 FOLDS = 5
 
@@ -37,8 +44,19 @@ class Labelled:
     labels: list[bool]
 
 
-def labelled_questions(settings: Settings) -> list[Labelled]:
-    """Every on-topic dev question with its labelled candidates, on a fresh index."""
+@dataclass(frozen=True)
+class Answered:
+    """Answers with the facts, and answers whose first sentence holds one, of so many."""
+
+    facts: int
+    leads: int
+    questions: int
+
+
+def read_dev(settings: Settings) -> tuple[list[Labelled | None], Answered]:
+    """On a fresh index: each on-topic dev question's labelled candidates (None when
+    they cannot teach: no candidate, or every candidate holds a fact), and the dev
+    answers given by rankers fitted on the other folds (see `cross_validated_answers`)."""
     from bot.rag.knowledge import KnowledgeBase
 
     with tempfile.TemporaryDirectory(prefix="advisor-ranker-") as folder:
@@ -48,10 +66,9 @@ def labelled_questions(settings: Settings) -> list[Labelled]:
         knowledge = KnowledgeBase(fresh, background=False)
         retriever = knowledge.load()
         matcher = token_matcher(settings.embedding_backend)
-        out = []
-        for item in load_split(SPLITS["dev"]):
-            if item.off_topic:
-                continue
+        items = [item for item in load_split(SPLITS["dev"]) if not item.off_topic]
+        labelled: list[Labelled | None] = []
+        for item in items:
             retrieval = knowledge.retrieve(item.q)
             found = candidates(
                 retrieval.weights,
@@ -62,10 +79,33 @@ def labelled_questions(settings: Settings) -> list[Labelled]:
             )
             facts = [f.lower() for f in item.expect]
             labels = [any(f in s.sentence.text.lower() for f in facts) for s in found]
-            if any(labels) and not all(labels):
-                out.append(Labelled([s.features for s in found], labels))
+            teaches = any(labels) and not all(labels)
+            labelled.append(Labelled([s.features for s in found], labels) if teaches else None)
+        embedding = embedding_id(settings.embedding_backend, settings.embedding_model)
+        answered = cross_validated_answers(knowledge, items, labelled, embedding)
         knowledge.index.close()
-    return out
+    return labelled, answered
+
+
+def cross_validated_answers(
+    knowledge: KnowledgeBase,
+    items: Sequence[EvalQuestion],
+    labelled: Sequence[Labelled | None],
+    embedding: str,
+) -> Answered:
+    """Each fifth of the questions answered with a ranker fitted on the others' labels
+    (`labelled[i]` belongs to `items[i]`): the dev figure of answers the ranker has not
+    seen."""
+    facts = leads = 0
+    for fold in range(FOLDS):
+        train = [q for i, q in enumerate(labelled) if q is not None and i % FOLDS != fold]
+        knowledge.use_ranker(fitted(train, embedding))
+        for i, item in enumerate(items):
+            if i % FOLDS == fold:
+                result = timed_answer(knowledge, item)
+                facts += result.hit
+                leads += result.leads
+    return Answered(facts, leads, len(items))
 
 
 def top_hits(ranker: SentenceRanker, questions: Sequence[Labelled]) -> int:
@@ -102,7 +142,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = Settings()
     embedding = embedding_id(settings.embedding_backend, settings.embedding_model)
-    questions = labelled_questions(settings)
+    labelled, answered = read_dev(settings)
+    questions = [q for q in labelled if q is not None]
     ranker = replace(
         fitted(questions, embedding),
         trained_on=f"dev split: {len(questions)} questions with a fact-holding candidate",
@@ -111,6 +152,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"embedding {embedding}; {n} dev questions with both kinds of candidate")
     print(f"top sentence holds a fact: fitted {top_hits(ranker, questions)}/{n}, ", end="")
     print(f"{FOLDS}-fold {cross_validated(questions, embedding)}/{n}")
+    print(
+        f"dev answers by rankers fitted on the other folds ({FOLDS}-fold): "
+        f"{answered.facts}/{answered.questions} hold the facts, {answered.leads} lead with one"
+    )
     if not args.check:
         RANKER_FILE.parent.mkdir(parents=True, exist_ok=True)
         RANKER_FILE.write_text(ranker.to_json() + "\n", encoding="utf-8")
