@@ -21,8 +21,9 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+from bot.core.ports import Answerer
 from bot.rag.embeddings import embedding_id
 from bot.rag.evaluation import SPLITS, EvalQuestion, load_split, timed_answer
 from bot.rag.extractive import candidates
@@ -30,10 +31,14 @@ from bot.rag.interaction import token_matcher
 from bot.rag.ranker import RANKER_FILE, SentenceRanker, fit
 from bot.settings import Settings
 
-if TYPE_CHECKING:
-    from bot.rag.knowledge import KnowledgeBase
-
 FOLDS = 5
+
+
+class RankedAnswerer(Answerer, Protocol):
+    """Answers questions, ranking sentences with the ranker it is given
+    (bot.rag.knowledge.KnowledgeBase)."""
+
+    def use_ranker(self, ranker: SentenceRanker | None) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -88,7 +93,7 @@ def read_dev(settings: Settings) -> tuple[list[Labelled | None], Answered]:
 
 
 def cross_validated_answers(
-    knowledge: KnowledgeBase,
+    knowledge: RankedAnswerer,
     items: Sequence[EvalQuestion],
     labelled: Sequence[Labelled | None],
     embedding: str,
